@@ -1,0 +1,7 @@
+"""imagegen: compare text-to-image providers side by side.
+
+Drivers talk to one provider each, the engine turns prompts and rule sets into the lists a driver
+encodes, and every result is an `ImageArtifact` whose format and size are measured from its bytes.
+"""
+
+__version__ = "0.1.0"
