@@ -1,0 +1,37 @@
+# imagegen: `make run` starts the app, `make test` runs every test. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8765
+
+.PHONY: run test emulator bench lint clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.run-deps $@
+
+run: $(VENV)/.run-deps
+	$(VENV)/bin/streamlit run app.py
+
+test: $(VENV)/.dev-deps
+	$(PY) -m pytest
+
+emulator: $(VENV)/.run-deps
+	$(PY) -m imagegen.emulator --port $(PORT)
+
+bench: $(VENV)/.run-deps
+	$(PY) bench/local_driver.py
+
+lint: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,61 @@
+"""Azure OpenAI: the OpenAI driver with Azure's URL, api-version and auth."""
+
+from __future__ import annotations
+
+import os
+
+import openai
+
+from imagegen import credentials
+from imagegen.catalog.openai import azure_api_version
+from imagegen.drivers.openai import OpenAiImageGenerationDriver
+
+
+class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
+    """`api_version="v1"` uses Azure's v1 API (`{endpoint}/openai/v1/`, no api-version query)."""
+
+    provider_id = "azure"
+
+    def __init__(self, model: str, azure_endpoint: str | None = None, azure_deployment: str | None = None,
+                 api_key: str | None = None, azure_ad_token: str | None = None,
+                 azure_ad_token_provider=None, api_version: str | None = None, **kwargs):
+        super().__init__(model, api_key=api_key, **kwargs)
+        self.azure_endpoint = azure_endpoint
+        self.azure_deployment = azure_deployment or model
+        self.azure_ad_token = azure_ad_token
+        self.azure_ad_token_provider = azure_ad_token_provider
+        self.api_version = api_version or os.environ.get("OPENAI_API_VERSION") or azure_api_version(model)
+
+    def credential_hint(self) -> str:
+        return (f"Set a valid key in AZURE_OPENAI_API_KEY (or api_key under [azure] in "
+                f"{credentials.secrets_path()}), or pass an Entra ID token; the key itself is never shown.")
+
+    def endpoint_hint(self) -> str:
+        return (f"the endpoint ({self.azure_endpoint or os.environ.get('AZURE_OPENAI_ENDPOINT') or 'unset'}), "
+                f"deployment '{self.azure_deployment}' and api-version {self.api_version}")
+
+    def resolve_endpoint(self) -> str:
+        return credentials.require(self.provider.credentials[1], self.azure_endpoint, self.provider_id).rstrip("/")
+
+    def uses_token(self) -> bool:
+        return bool(self.azure_ad_token or self.azure_ad_token_provider or os.environ.get("AZURE_OPENAI_AD_TOKEN"))
+
+    def make_client(self) -> openai.OpenAI:
+        endpoint = self.resolve_endpoint()
+        token_auth = self.uses_token()
+        api_key = None if token_auth else self.resolve_api_key()
+        if self.api_version == "v1":
+            token = self.azure_ad_token or (self.azure_ad_token_provider() if self.azure_ad_token_provider else None)
+            return openai.OpenAI(api_key=api_key or token or os.environ.get("AZURE_OPENAI_AD_TOKEN"),
+                                 base_url=f"{endpoint}/openai/v1/", timeout=self.timeout,
+                                 max_retries=self.max_retries)
+        return openai.AzureOpenAI(
+            azure_endpoint=endpoint, azure_deployment=self.azure_deployment, api_version=self.api_version,
+            api_key=api_key, azure_ad_token=self.azure_ad_token,
+            azure_ad_token_provider=self.azure_ad_token_provider, timeout=self.timeout,
+            max_retries=self.max_retries,
+        )
+
+    def secrets(self) -> list[str | None]:
+        return [self.api_key, self.azure_ad_token, os.environ.get("AZURE_OPENAI_API_KEY"),
+                os.environ.get("AZURE_OPENAI_AD_TOKEN")]

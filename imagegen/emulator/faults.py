@@ -1,0 +1,116 @@
+"""Faults the emulator injects on demand: latency, rate limits, server errors, safety rejections.
+
+A fault targets one provider (or "*" for all) and lasts
+
+- `count=N`: for the next N requests it applies to, then it expires;
+- `fraction=p`: for that share of requests, drawn from a random generator seeded from the fault's
+  provider and kind, so the same request sequence always fails the same way;
+- neither: for every request until `reset()`.
+
+Both `count` and `fraction` together mean "a share p of requests, at most N times".
+Faults are consulted only by image-generation routes; each route decides where in its checks the
+fault applies (the OpenAI/Azure routes: latency/rate_limit/server_error after authentication,
+content_policy after body validation, so an invalid request never consumes a safety fault).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+
+KINDS = ("latency", "rate_limit", "server_error", "content_policy")
+ANY_PROVIDER = "*"
+
+
+@dataclass
+class Fault:
+    provider: str
+    kind: str
+    count: int | None = None
+    fraction: float | None = None
+    seconds: float = 0.0
+    retry_after: float = 1.0
+    rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def matches(self, provider: str, kind: str) -> bool:
+        return self.kind == kind and self.provider in (provider, ANY_PROVIDER)
+
+    def fires(self) -> bool:
+        """Decide for one request (caller holds the lock); uses up one count when it fires."""
+        if self.fraction is not None and self.rng.random() >= self.fraction:
+            return False
+        if self.count is not None:
+            self.count -= 1
+        return True
+
+    @property
+    def expired(self) -> bool:
+        return self.count is not None and self.count <= 0
+
+
+class FaultSet:
+    """The active faults of one emulator; safe to use from the server's handler threads."""
+
+    def __init__(self, providers: tuple[str, ...] = ()):
+        self.providers = providers
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def inject(self, provider: str, kind: str, count: int | None = None, fraction: float | None = None,
+               seconds: float | None = None, retry_after: float | None = None) -> Fault:
+        fault = make_fault(provider, kind, count, fraction, seconds, retry_after, self.providers)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def active(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def take(self, provider: str, kind: str) -> Fault | None:
+        """The first fault of `kind` for `provider` that fires for this request, or None."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(provider, kind) and fault.fires():
+                    if fault.expired:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def delay(self, provider: str) -> float:
+        """Total injected latency (seconds) for this request; every latency fault gets its draw."""
+        with self._lock:
+            firing = [f for f in self._faults if f.matches(provider, "latency") and f.fires()]
+            self._faults = [f for f in self._faults if not f.expired]
+        return sum(f.seconds for f in firing)
+
+
+def make_fault(provider: str, kind: str, count: int | None, fraction: float | None, seconds: float | None,
+               retry_after: float | None, providers: tuple[str, ...] = ()) -> Fault:
+    """Check the arguments of `inject` and build the fault; ValueError names what is wrong."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if providers and provider != ANY_PROVIDER and provider not in providers:
+        raise ValueError(f"unknown provider {provider!r}; expected '*' or one of {', '.join(providers)}")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        raise ValueError(f"count must be an integer >= 1, got {count!r}")
+    if fraction is not None and not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction!r}")
+    if kind == "latency" and (seconds is None or seconds <= 0):
+        raise ValueError("a latency fault needs seconds > 0")
+    if retry_after is not None and retry_after < 0:
+        raise ValueError(f"retry_after must be >= 0, got {retry_after!r}")
+    return Fault(provider, kind, count, fraction, float(seconds or 0.0),
+                 1.0 if retry_after is None else float(retry_after),
+                 random.Random(f"{provider}:{kind}"))
+
+
+def format_seconds(value: float) -> str:
+    """A header value for seconds: "1" for whole numbers, "0.25" otherwise."""
+    return f"{value:g}"

@@ -1,0 +1,36 @@
+"""Shared fixtures: an isolated environment (no real keys, no developer secrets file) and the emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+CREDENTIAL_VARS = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_API_VERSION",
+    "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_AD_TOKEN",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+    "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "LEONARDO_API_KEY", "LEONARDO_API_BASE",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path):
+    """Tests never see a developer's keys or .streamlit/secrets.toml."""
+    for name in CREDENTIAL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IMAGEGEN_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+
+
+@pytest.fixture(scope="session")
+def emulator_server():
+    from imagegen.emulator import running_emulator
+
+    with running_emulator(port=0) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(emulator_server):
+    """The shared emulator with no recorded requests and no faults."""
+    emulator_server.reset()
+    yield emulator_server
+    emulator_server.reset()

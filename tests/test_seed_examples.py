@@ -1,0 +1,91 @@
+"""The OpenAI and Azure examples of the Griptape image-generation docs, with imagegen imports.
+
+Only the import lines differ from the docs; the environment points the SDK at the emulator. The
+engine is called directly here (the Agent and tool examples are a later issue).
+"""
+
+import os
+
+import pytest
+
+from imagegen.drivers import AzureOpenAiImageGenerationDriver, OpenAiImageGenerationDriver
+from imagegen.engines import PromptImageGenerationEngine
+from imagegen.rules import Rule, Ruleset
+
+
+@pytest.fixture
+def docs_env(emulator, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-docs-example-000000")
+    monkeypatch.setenv("OPENAI_BASE_URL", emulator.openai_base_url)
+    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_DEPLOYMENT_ID", "dall-e-3-deployment")
+    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_ENDPOINT", emulator.url)
+    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_API_KEY", "azure-docs-example-000000")
+    emulator.azure_deployments["dall-e-3-deployment"] = "dall-e-3"
+    return emulator
+
+
+def test_openai_dall_e_2_example(docs_env):
+    driver = OpenAiImageGenerationDriver(
+        model="dall-e-2",
+        image_size="512x512",
+    )
+
+    engine = PromptImageGenerationEngine(image_generation_driver=driver)
+
+    artifact = engine.run(prompts=["Generate a watercolor painting of a dog riding a skateboard"])
+    assert (artifact.width, artifact.height, artifact.format) == (512, 512, "png")
+    assert docs_env.last_request("openai").json["size"] == "512x512"
+
+
+def test_openai_dall_e_3_engine_rulesets_example(docs_env):
+    driver = OpenAiImageGenerationDriver(
+        model="dall-e-3",
+        quality="hd",
+        style="natural",
+    )
+
+    engine = PromptImageGenerationEngine(
+        image_generation_driver=driver,
+    )
+
+    positive_ruleset = Ruleset(
+        name="positive rules",
+        rules=[
+            Rule("artistic"),
+            Rule("watercolor"),
+        ],
+    )
+
+    negative_ruleset = Ruleset(
+        name="negative rules",
+        rules=[
+            Rule("photographic"),
+        ],
+    )
+
+    artifact = engine.run(
+        prompts=["A dog riding a skateboard"],
+        rulesets=[positive_ruleset],
+        negative_rulesets=[negative_ruleset],
+    )
+    body = docs_env.last_request("openai").json
+    assert body["prompt"] == "A dog riding a skateboard, artistic, watercolor. Avoid: photographic"
+    assert (body["quality"], body["style"]) == ("hd", "natural")
+    assert artifact.meta["revised_prompt"]
+
+
+def test_azure_dall_e_3_example(docs_env):
+    driver = AzureOpenAiImageGenerationDriver(
+        model="dall-e-3",
+        azure_deployment=os.environ["AZURE_OPENAI_DALL_E_3_DEPLOYMENT_ID"],
+        azure_endpoint=os.environ["AZURE_OPENAI_DALL_E_3_ENDPOINT"],
+        api_key=os.environ["AZURE_OPENAI_DALL_E_3_API_KEY"],
+    )
+
+    engine = PromptImageGenerationEngine(image_generation_driver=driver)
+
+    artifact = engine.run(prompts=["Generate a watercolor painting of a dog riding a skateboard"])
+    request = docs_env.last_request("azure")
+    assert request.path == "/openai/deployments/dall-e-3-deployment/images/generations"
+    assert request.headers["api-key"] == "azure-docs-example-000000"
+    assert (artifact.width, artifact.height) == (1024, 1024)
