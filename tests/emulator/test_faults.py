@@ -80,9 +80,7 @@ def test_latency_delays_answers_for_count_requests(emu):
     started = time.perf_counter()
     assert post_openai(emu, INVALID).status_code == 400
     assert time.perf_counter() - started >= 0.3
-    started = time.perf_counter()
-    post_openai(emu, INVALID)
-    assert time.perf_counter() - started < 0.3
+    assert emu.faults.active == []  # the one-shot fault is used up: the next answer is not delayed
 
 
 def test_latency_combines_with_an_error(emu):
