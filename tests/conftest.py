@@ -17,7 +17,13 @@ def isolated_env(monkeypatch, tmp_path):
     """Tests never see a developer's keys or .streamlit/secrets.toml."""
     for name in CREDENTIAL_VARS:
         monkeypatch.delenv(name, raising=False)
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IMAGEGEN_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    # No ~/.aws files and no instance-metadata lookups: AWS credentials come only from what a test sets.
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagegen.catalog.bedrock import BEDROCK
+from imagegen.catalog.leonardo import LEONARDO
 from imagegen.catalog.local import LOCAL
 from imagegen.catalog.openai import AZURE, OPENAI
 from imagegen.catalog.types import Credential, Model, Option, Provider
@@ -17,7 +19,7 @@ from imagegen.errors import InvalidOptionsError
 
 __all__ = ["Credential", "Model", "Option", "Provider", "PROVIDERS", "get_provider", "validate", "Validated"]
 
-PROVIDERS: dict[str, Provider] = {p.id: p for p in (LOCAL, OPENAI, AZURE)}
+PROVIDERS: dict[str, Provider] = {p.id: p for p in (LOCAL, OPENAI, AZURE, BEDROCK, LEONARDO)}
 
 
 def register(provider: Provider) -> None:

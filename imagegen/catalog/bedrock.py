@@ -1,0 +1,154 @@
+"""Amazon Bedrock image models (providers.md, "Amazon Bedrock Runtime")."""
+
+from __future__ import annotations
+
+from imagegen.catalog.types import Credential, Model, Option, Provider
+
+SDXL_SIZES = ((1024, 1024), (1152, 896), (1216, 832), (1344, 768), (1536, 640), (640, 1536), (768, 1344),
+              (832, 1216), (896, 1152))
+TITAN_SIZES = ((1024, 1024), (768, 768), (512, 512), (768, 1152), (384, 576), (1152, 768), (576, 384),
+               (768, 1280), (384, 640), (1280, 768), (640, 384), (896, 1152), (448, 576), (1152, 896),
+               (576, 448), (768, 1408), (384, 704), (1408, 768), (704, 384), (640, 1408), (320, 704),
+               (1408, 640), (704, 320), (1152, 640), (1173, 640))
+SDXL_STYLES = ("3d-model", "analog-film", "anime", "cinematic", "comic-book", "digital-art", "enhance",
+               "fantasy-art", "isometric", "line-art", "low-poly", "modeling-compound", "neon-punk", "origami",
+               "photographic", "pixel-art", "tile-texture")
+CLIP_PRESETS = ("FAST_BLUE", "FAST_GREEN", "NONE", "SIMPLE", "SLOW", "SLOWER", "SLOWEST")
+SAMPLERS = ("DDIM", "DDPM", "K_DPMPP_2M", "K_DPMPP_2S_ANCESTRAL", "K_DPM_2", "K_DPM_2_ANCESTRAL", "K_EULER",
+            "K_EULER_ANCESTRAL", "K_HEUN", "K_LMS")
+ASPECT_RATIOS = ("16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21")
+NOVA_STYLES = ("3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
+               "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING")
+NOVA_PIXEL_CAP = 4_194_304
+
+
+def sizes_text(sizes) -> str:
+    return ", ".join(f"{w}x{h}" for w, h in sizes)
+
+
+def fixed_sizes(sizes) -> callable:
+    def check(options: dict) -> str | None:
+        if (options.get("width"), options.get("height")) not in sizes:
+            return (f"size {options.get('width')}x{options.get('height')} is not accepted; "
+                    f"allowed: {sizes_text(sizes)}")
+        return None
+    return check
+
+
+def nova_size(options: dict) -> str | None:
+    width, height = options.get("width"), options.get("height")
+    if width % 16 or height % 16:
+        return f"size {width}x{height}: width and height must be multiples of 16"
+    if not (1 / 4 <= width / height <= 4):
+        return f"size {width}x{height}: the aspect ratio must be between 1:4 and 4:1"
+    if width * height >= NOVA_PIXEL_CAP:
+        return f"size {width}x{height}: width x height must be under {NOVA_PIXEL_CAP:,} pixels (e.g. 2048x2032)"
+    return None
+
+
+def side(name: str, default: int, minimum: int, maximum: int, help: str) -> Option:
+    return Option(name, kind=int, default=default, minimum=minimum, maximum=maximum, label=name.capitalize(),
+                  help=help)
+
+
+def seed(maximum: int, default: int | None = None, help: str = "") -> Option:
+    return Option("seed", kind=int, default=default, minimum=0, maximum=maximum, label="Seed",
+                  help=help or "Same seed, prompt and options give the same image. Empty: random, reported back.")
+
+
+def cfg(default: float, minimum: float, maximum: float) -> Option:
+    return Option("cfg_scale", kind=float, default=default, minimum=minimum, maximum=maximum, label="CFG scale",
+                  help="How strictly the image follows the prompt; higher is stricter.")
+
+
+SDXL_OPTIONS = (
+    side("width", 1024, 640, 1536, "One of the SDXL sizes, e.g. 1024x1024, 1344x768, 768x1344."),
+    side("height", 1024, 640, 1536, "One of the SDXL sizes, e.g. 1024x1024, 1344x768, 768x1344."),
+    seed(4294967295, help="0 means random. Empty: random, reported back."),
+    cfg(7.0, 0, 35),
+    Option("steps", kind=int, default=30, minimum=10, maximum=150, label="Steps",
+           help="Diffusion steps; more than 50 costs double. (Range unverified.)"),
+    Option("style_preset", choices=SDXL_STYLES, label="Style preset", help="Guides the model towards a style."),
+    Option("clip_guidance_preset", choices=CLIP_PRESETS, label="CLIP guidance preset"),
+    Option("sampler", choices=SAMPLERS, label="Sampler", help="Empty: the model picks one."),
+)
+
+SD3_OPTIONS = (
+    Option("aspect_ratio", default="1:1", choices=ASPECT_RATIOS, label="Aspect ratio",
+           help="These models take an aspect ratio, not a pixel size."),
+    seed(4294967295, help="0 means random. Empty: random, reported back."),
+    Option("output_format", default="png", choices=("png", "jpeg"), label="Output format"),
+)
+
+TITAN_OPTIONS = (
+    side("width", 1024, 320, 1408, "One of Titan's sizes, e.g. 1024x1024, 512x512, 1152x768."),
+    side("height", 1024, 320, 1408, "One of Titan's sizes, e.g. 1024x1024, 512x512, 1152x768."),
+    seed(2147483646),
+    cfg(8.0, 1.1, 10),
+    Option("quality", default="standard", choices=("standard", "premium"), label="Quality"),
+)
+
+NOVA_OPTIONS = (
+    side("width", 1024, 320, 4096, "320-4096, a multiple of 16."),
+    side("height", 1024, 320, 4096, "320-4096, a multiple of 16."),
+    seed(858993459),
+    cfg(6.5, 1.1, 10),
+    Option("quality", default="standard", choices=("standard", "premium"), label="Quality"),
+    Option("style", choices=NOVA_STYLES, label="Style", help="A visual style preset."),
+)
+
+
+def sdxl(model_id: str, label: str, legacy: bool = False, help: str = "") -> Model:
+    return Model(model_id, label, SDXL_OPTIONS, legacy=legacy, max_prompt_chars=2000, negative_prompt=True,
+                 seed=True, checks=(fixed_sizes(SDXL_SIZES),), help=help)
+
+
+def sd3(model_id: str, label: str, legacy: bool = False) -> Model:
+    return Model(model_id, label, SD3_OPTIONS, legacy=legacy, max_prompt_chars=10000, negative_prompt=True,
+                 seed=True, help="Takes an aspect ratio; a width/height is mapped to the nearest ratio.")
+
+
+def titan(model_id: str, label: str) -> Model:
+    return Model(model_id, label, TITAN_OPTIONS, legacy=True, max_prompt_chars=512, negative_prompt=True,
+                 seed=True, checks=(fixed_sizes(TITAN_SIZES),), help="End of life on Bedrock (2026).")
+
+
+BEDROCK_MODELS = (
+    sdxl("stability.stable-diffusion-xl-v1", "Stable Diffusion XL 1.0"),
+    sdxl("stability.stable-diffusion-xl-v0", "Stable Diffusion XL 0.x", legacy=True,
+         help="Deprecated id used by older docs; passed through unchanged."),
+    sd3("stability.sd3-large-v1:0", "Stable Diffusion 3 Large"),
+    sd3("stability.sd3-5-large-v1:0", "Stable Diffusion 3.5 Large"),
+    sd3("stability.stable-image-core-v1:1", "Stable Image Core"),
+    sd3("stability.stable-image-ultra-v1:1", "Stable Image Ultra"),
+    sd3("stability.stable-image-core-v1:0", "Stable Image Core (v1:0)", legacy=True),
+    sd3("stability.stable-image-ultra-v1:0", "Stable Image Ultra (v1:0)", legacy=True),
+    titan("amazon.titan-image-generator-v1", "Titan Image Generator G1"),
+    titan("amazon.titan-image-generator-v2:0", "Titan Image Generator G1 v2"),
+    Model("amazon.nova-canvas-v1:0", "Nova Canvas", NOVA_OPTIONS, legacy=True, max_prompt_chars=1024,
+          negative_prompt=True, seed=True, checks=(nova_size,), help="Deprecated on Bedrock (2026-09-30)."),
+)
+
+
+def generic_options() -> tuple[Option, ...]:
+    """For a model id the catalog does not know: every Bedrock option name, type-checked only."""
+    seen: dict[str, Option] = {}
+    for model in BEDROCK_MODELS:
+        for option in model.options:
+            seen.setdefault(option.name, Option(option.name, kind=option.kind, choices=option.choices,
+                                                strict_choices=False, help=option.help))
+    return tuple(seen.values())
+
+
+BEDROCK = Provider(
+    "bedrock", "Amazon Bedrock", BEDROCK_MODELS, generic_options(),
+    credentials=(
+        Credential("AWS_ACCESS_KEY_ID", "bedrock", "aws_access_key_id",
+                   "Or AWS_PROFILE / any standard AWS credential source"),
+        Credential("AWS_SECRET_ACCESS_KEY", "bedrock", "aws_secret_access_key"),
+    ),
+    help="Stability and Amazon image models on Bedrock Runtime (InvokeModel). Model access must be enabled "
+         "per region in the Bedrock console.",
+    default_model="stability.stable-diffusion-xl-v1",
+    extras={"endpoint_env": "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "default_region": "us-east-1"},
+)

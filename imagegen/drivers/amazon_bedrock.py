@@ -1,0 +1,128 @@
+"""Amazon Bedrock Runtime through `boto3`: this driver sends, the model driver builds and parses."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from imagegen import catalog, credentials
+from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
+from imagegen.drivers.bedrock import BedrockImageGenerationModelDriver, model_driver_for
+from imagegen.drivers.bedrock_errors import translate
+from imagegen.errors import InvalidOptionsError, ProviderError
+
+EMULATOR_HEADER = "x-imagegen-emulated"
+DEFAULT_REGION = "us-east-1"
+
+
+class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
+    """Retries: botocore's standard mode (throttling, ModelNotReady, 5xx) with `max_attempts` in all;
+    the worst case is bounded by max_attempts x (connect_timeout + read_timeout) plus backoff."""
+
+    provider_id = "bedrock"
+
+    def __init__(self, model: str, image_generation_model_driver: BedrockImageGenerationModelDriver,
+                 session: boto3.Session | None = None, client: Any = None, endpoint_url: str | None = None,
+                 image_width: int | None = None, image_height: int | None = None, seed: int | None = None,
+                 max_attempts: int = 3, connect_timeout: float = 10, read_timeout: float = 90):
+        super().__init__(model)
+        self.image_generation_model_driver = image_generation_model_driver
+        self.session = session
+        self.client = client
+        self.endpoint_url = endpoint_url
+        self.image_width = image_width
+        self.image_height = image_height
+        self.seed = seed
+        self.max_attempts = max_attempts
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self._client_lock = threading.Lock()
+
+    # -- options ---------------------------------------------------------------------------
+    def requested_options(self) -> dict[str, Any]:
+        sizes, _ = self.image_generation_model_driver.size_options(self.image_width, self.image_height)
+        return {**self.image_generation_model_driver.options(), **sizes, "seed": self.seed}
+
+    def check_model_driver(self) -> None:
+        model_driver = self.image_generation_model_driver
+        if model_driver.fits(self.model):
+            return
+        right = model_driver_for(self.model)
+        if right is not None:
+            raise InvalidOptionsError(
+                f"{type(model_driver).__name__} does not speak {self.model}; use {right.__name__} for it.",
+                field="image_generation_model_driver", allowed=right.__name__,
+            )
+
+    def prepare(self, prompts, negative_prompts=None) -> Request:
+        self.check_model_driver()
+        return super().prepare(prompts, negative_prompts)
+
+    def build_request(self, prompts: list[str], negative_prompts: list[str],
+                      validated: catalog.Validated) -> Request:
+        model_driver = self.image_generation_model_driver
+        _, warnings = model_driver.size_options(self.image_width, self.image_height)
+        if not model_driver.fits(self.model):
+            warnings.append(f"{self.model} is not a known {model_driver.label} model id; sent with "
+                            f"{type(model_driver).__name__}'s body shape.")
+        sent, options = dict(validated.sent), dict(validated.effective)
+        if sent.get("seed") is None and model_driver.draws_seed:
+            sent["seed"] = options["seed"] = secrets.randbelow(model_driver.seed_max + 1)  # reported: remakeable
+        body = model_driver.build(prompts, negative_prompts, sent)  # unset options are omitted, not defaulted
+        return Request(prompt=", ".join(prompts), negative_prompt=", ".join(negative_prompts), body=body,
+                       options=options, warnings=warnings, seed=options.get("seed"))
+
+    # -- network ---------------------------------------------------------------------------
+    def make_session(self) -> boto3.Session:
+        if self.session is not None:
+            return self.session
+        provider = self.provider
+        key_id, source = credentials.lookup(provider.credentials[0])
+        section = credentials.read_secrets().get("bedrock") or {}
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or section.get("region")
+        if source == "secrets file":
+            secret, _ = credentials.lookup(provider.credentials[1])
+            return boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret,
+                                 aws_session_token=section.get("aws_session_token"), region_name=region)
+        return boto3.Session(region_name=region)
+
+    def get_client(self):
+        with self._client_lock:
+            if self.client is None:
+                session = self.make_session()
+                config = Config(retries={"max_attempts": self.max_attempts, "mode": "standard"},
+                                connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+                self.client = session.client("bedrock-runtime", region_name=session.region_name or DEFAULT_REGION,
+                                             endpoint_url=self.endpoint_url, config=config)
+            return self.client
+
+    def region(self) -> str:
+        client = self.client
+        return client.meta.region_name if client is not None else DEFAULT_REGION
+
+    def send(self, request: Request) -> Result:
+        client = self.get_client()
+        try:
+            response = client.invoke_model(modelId=self.model, body=json.dumps(request.body),
+                                           contentType="application/json", accept="application/json")
+            raw = response["body"].read()
+        except (ClientError, BotoCoreError) as exc:
+            raise translate(exc, model=self.model, region=self.region(),
+                            endpoint=client.meta.endpoint_url) from None
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise ProviderError(f"Amazon Bedrock ({self.model}) answered with a body that is not JSON; try again.",
+                                provider=self.provider_id, retryable=True) from None
+        parsed = self.image_generation_model_driver.parse(body if isinstance(body, dict) else {})
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        extra = {"filtered": True} if parsed.filtered else {}
+        return Result(value=parsed.value, seed=parsed.seed, warnings=parsed.warnings,
+                      emulated=headers.get(EMULATOR_HEADER) == "true", extra=extra)

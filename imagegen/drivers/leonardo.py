@@ -1,0 +1,228 @@
+"""Leonardo.Ai REST v1 through `requests`: create a generation, poll until it completes, download.
+
+A generation is paid when it is created, so the driver creates it once: a create that answers 429 is
+retried (nothing was created), but a poll that runs out of time raises `GenerationTimeoutError` with
+the generation id instead of creating another.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import requests
+
+from imagegen import catalog, credentials
+from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
+from imagegen.errors import (
+    ContentPolicyError,
+    GenerationTimeoutError,
+    ProviderError,
+    RateLimitError,
+    redact,
+)
+
+DEFAULT_API_BASE = "https://cloud.leonardo.ai/api/rest/v1"
+EMULATOR_HEADER = "x-imagegen-emulated"
+WIRE = {"width": "width", "height": "height", "seed": "seed", "steps": "num_inference_steps",
+        "guidance_scale": "guidance_scale", "preset_style": "presetStyle", "alchemy": "alchemy",
+        "photo_real": "photoReal", "scheduler": "scheduler"}
+CREATE_ATTEMPTS = 3
+LABEL = "Leonardo.Ai"
+
+
+class LeonardoTimeoutError(GenerationTimeoutError):
+    def __init__(self, message: str, generation_id: str):
+        super().__init__(message, provider="leonardo")
+        self.generation_id = generation_id
+
+
+class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
+    provider_id = "leonardo"
+
+    def __init__(self, model: str, api_key: str | None = None, api_base: str | None = None,
+                 image_width: int = 512, image_height: int = 512, seed: int | None = None, steps: int | None = None,
+                 guidance_scale: float | None = None, preset_style: str | None = None, alchemy: bool | None = None,
+                 photo_real: bool | None = None, scheduler: str | None = None, poll_interval: float = 1.0,
+                 timeout: float = 180.0, request_timeout: float = 30.0, session: requests.Session | None = None):
+        super().__init__(model)
+        self.api_key = api_key
+        self.api_base = api_base
+        self.image_width = image_width
+        self.image_height = image_height
+        self.seed = seed
+        self.steps = steps
+        self.guidance_scale = guidance_scale
+        self.preset_style = preset_style
+        self.alchemy = alchemy
+        self.photo_real = photo_real
+        self.scheduler = scheduler
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.request_timeout = request_timeout
+        self.session = session or requests.Session()
+
+    def requested_options(self) -> dict[str, Any]:
+        return {"width": self.image_width, "height": self.image_height, "seed": self.seed, "steps": self.steps,
+                "guidance_scale": self.guidance_scale, "preset_style": self.preset_style, "alchemy": self.alchemy,
+                "photo_real": self.photo_real, "scheduler": self.scheduler}
+
+    def build_request(self, prompts: list[str], negative_prompts: list[str],
+                      validated: catalog.Validated) -> Request:
+        body: dict[str, Any] = {"prompt": ", ".join(prompts), "modelId": self.model, "num_images": 1}
+        if negative_prompts:
+            body["negative_prompt"] = ", ".join(negative_prompts)
+        body.update({WIRE[name]: value for name, value in validated.sent.items()})
+        return Request(prompt=body["prompt"], negative_prompt=", ".join(negative_prompts), body=body,
+                       options=validated.effective, seed=self.seed)
+
+    # -- network ---------------------------------------------------------------------------
+    def base_url(self) -> str:
+        return (self.api_base or os.environ.get("LEONARDO_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+
+    def headers(self) -> dict[str, str]:
+        key = credentials.require(self.provider.credentials[0], self.api_key, self.provider_id)
+        return {"authorization": f"Bearer {key}", "accept": "application/json"}
+
+    def secrets(self) -> list[str | None]:
+        return [self.api_key, os.environ.get("LEONARDO_API_KEY")]
+
+    def call(self, method: str, url: str, headers: dict | None = None, **kwargs) -> requests.Response:
+        try:
+            return self.session.request(method, url, headers=headers, timeout=self.request_timeout, **kwargs)
+        except requests.Timeout:
+            raise GenerationTimeoutError(f"{LABEL} did not answer in time; try again.", provider="leonardo") from None
+        except requests.RequestException as exc:
+            raise ProviderError(f"Could not reach {LABEL} ({redact(str(exc), self.secrets())}). Check the network "
+                                f"and the API base ({self.base_url()}).", provider="leonardo", retryable=True) from None
+
+    def send(self, request: Request) -> Result:
+        headers = self.headers()
+        job, emulated = self.create(request.body, headers)
+        generation_id = job["generationId"]
+        generation = self.wait(generation_id, headers)
+        images = generation.get("generated_images") or []
+        if not images or not isinstance(images[0], dict) or not images[0].get("url"):
+            raise ProviderError(f"{LABEL} generation {generation_id} completed without an image; try again.",
+                                provider="leonardo")
+        image = images[0]
+        download = self.call("GET", image["url"])
+        if download.status_code != 200:
+            raise ProviderError(f"Could not download the image of {LABEL} generation {generation_id} (HTTP "
+                                f"{download.status_code}); try again.", provider="leonardo", retryable=True)
+        warnings = []
+        extra: dict[str, Any] = {"generation_id": generation_id, **cost_meta(job)}
+        if image.get("nsfw"):
+            extra["filtered"] = True
+            warnings.append(f"{LABEL} flagged this image as NSFW.")
+        return Result(value=download.content, seed=generation.get("seed"), warnings=warnings, emulated=emulated,
+                      extra=extra)
+
+    def create(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[dict, bool]:
+        """POST /generations once; retried only on 429 (the API created nothing)."""
+        for attempt in range(CREATE_ATTEMPTS):
+            response = self.call("POST", f"{self.base_url()}/generations", headers=headers, json=body)
+            if response.status_code != 429:
+                break
+            if attempt < CREATE_ATTEMPTS - 1:
+                time.sleep(retry_after(response, attempt))
+        if response.status_code == 429:
+            raise RateLimitError(f"{LABEL} is rate limiting generations (HTTP 429) and the retries ran out. Wait "
+                                 f"and try again, or run fewer slots at once.", provider="leonardo",
+                                 retry_after=retry_after(response, 0))
+        if response.status_code != 200:
+            raise self.error(response)
+        job = json_body(response).get("sdGenerationJob")
+        if not isinstance(job, dict) or not job.get("generationId"):
+            raise ProviderError(f"{LABEL} accepted the request but returned no generation id; check your "
+                                f"generations in the Leonardo app before retrying.", provider="leonardo")
+        return job, response.headers.get(EMULATOR_HEADER) == "true"
+
+    def wait(self, generation_id: str, headers: dict[str, str]) -> dict[str, Any]:
+        """Poll with a growing interval until COMPLETE or FAILED, within `timeout` seconds in all."""
+        deadline = time.monotonic() + self.timeout
+        interval = self.poll_interval
+        while True:
+            try:
+                response = self.call("GET", f"{self.base_url()}/generations/{generation_id}", headers=headers)
+            except (GenerationTimeoutError, ProviderError):
+                response = None  # a lost poll is polled again, within the deadline
+            if response is not None and response.status_code == 200:
+                generation = self.poll_status(generation_id, json_body(response))
+                if generation is not None:
+                    return generation
+            elif response is not None and response.status_code not in (429, 500, 502, 503, 504):
+                raise self.error(response)
+            if time.monotonic() + interval > deadline:
+                raise LeonardoTimeoutError(
+                    f"{LABEL} generation {generation_id} did not finish within {self.timeout:g} s. It was not "
+                    f"created again (it is paid): look for it in the Leonardo app, or raise the timeout.",
+                    generation_id)
+            time.sleep(interval)
+            interval = min(interval * 1.5, 5.0)
+
+    def poll_status(self, generation_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The finished generation, None while it is pending (or not visible yet); raises on FAILED."""
+        if "generations_by_pk" not in body:
+            raise ProviderError(f"{LABEL} answered a malformed poll body for generation {generation_id}; it was "
+                                f"not created again. Check it in the Leonardo app.", provider="leonardo")
+        generation = body["generations_by_pk"]
+        if generation is None:
+            return None
+        status = generation.get("status") if isinstance(generation, dict) else None
+        if status == "COMPLETE":
+            return generation
+        if status == "FAILED":
+            raise ProviderError(f"{LABEL} generation {generation_id} FAILED. Try again or change the options.",
+                                provider="leonardo", code="FAILED", retryable=True)
+        if status != "PENDING":
+            raise ProviderError(f"{LABEL} reported an unknown status {status!r} for generation {generation_id}.",
+                                provider="leonardo")
+        return None
+
+    def error(self, response: requests.Response) -> ProviderError | ContentPolicyError:
+        body = json_body(response)
+        message = redact(str(body.get("error") or response.reason or ""), self.secrets())
+        code = body.get("code")
+        status = response.status_code
+        if status in (401, 403) or code == "access-denied":
+            cred = self.provider.credentials[0]
+            return ProviderError(f"{LABEL} rejected the API key (HTTP {status}). Set a valid key in {cred.env} (or "
+                                 f"api_key under [leonardo] in {credentials.secrets_path()}).", provider="leonardo",
+                                 status=status, code=code)
+        if "moderation" in message.lower() or "nsfw" in message.lower():
+            return ContentPolicyError(f"{LABEL}'s moderation rejected the prompt: {message}. Rephrase the prompt.",
+                                      provider="leonardo")
+        retryable = status >= 500
+        return ProviderError(f"{LABEL} rejected the request (HTTP {status}): {message}", provider="leonardo",
+                             status=status, code=code, retryable=retryable)
+
+
+def json_body(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def retry_after(response: requests.Response, attempt: int) -> float:
+    try:
+        return min(float(response.headers.get("retry-after", "")), 30.0)
+    except ValueError:
+        return min(1.0 * 2**attempt, 8.0)
+
+
+def cost_meta(job: dict[str, Any]) -> dict[str, Any]:
+    """The reported cost, when the create response carries one."""
+    meta: dict[str, Any] = {}
+    cost = job.get("cost")
+    if isinstance(cost, dict) and cost.get("amount") is not None:
+        try:
+            meta["reported_cost"] = {"amount": float(cost["amount"]), "unit": str(cost.get("unit") or "")}
+        except (TypeError, ValueError):
+            pass
+    if job.get("apiCreditCost") is not None:
+        meta["api_credit_cost"] = job["apiCreditCost"]
+    return meta
