@@ -1,4 +1,4 @@
-"""The OpenAI and Azure examples of the Griptape image-generation docs, with imagegen imports.
+"""The OpenAI, Azure, Bedrock and Leonardo examples of the Griptape image-generation docs.
 
 Only the import lines differ from the docs; the environment points the SDK at the emulator. The
 engine is called directly here (the Agent and tool examples are a later issue).
@@ -8,7 +8,14 @@ import os
 
 import pytest
 
-from imagegen.drivers import AzureOpenAiImageGenerationDriver, OpenAiImageGenerationDriver
+from imagegen.drivers import (
+    AmazonBedrockImageGenerationDriver,
+    AzureOpenAiImageGenerationDriver,
+    BedrockStableDiffusionImageGenerationModelDriver,
+    BedrockTitanImageGenerationModelDriver,
+    LeonardoImageGenerationDriver,
+    OpenAiImageGenerationDriver,
+)
 from imagegen.engines import PromptImageGenerationEngine
 from imagegen.rules import Rule, Ruleset
 
@@ -21,6 +28,12 @@ def docs_env(emulator, monkeypatch):
     monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_ENDPOINT", emulator.url)
     monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_API_KEY", "azure-docs-example-000000")
     emulator.azure_deployments["dall-e-3-deployment"] = "dall-e-3"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIADOCSEXAMPLE00001")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "docs-example-secret")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", emulator.url)
+    monkeypatch.setenv("LEONARDO_MODEL_ID", "b24e16ff-06e3-43eb-8d33-4416c2d75876")
+    monkeypatch.setenv("LEONARDO_API_KEY", "leo-docs-example-000000")
+    monkeypatch.setenv("LEONARDO_API_BASE", emulator.leonardo_api_base)
     return emulator
 
 
@@ -89,3 +102,52 @@ def test_azure_dall_e_3_example(docs_env):
     assert request.path == "/openai/deployments/dall-e-3-deployment/images/generations"
     assert request.headers["api-key"] == "azure-docs-example-000000"
     assert (artifact.width, artifact.height) == (1024, 1024)
+
+
+def test_bedrock_stable_diffusion_example(docs_env):
+    model_driver = BedrockStableDiffusionImageGenerationModelDriver(
+        style_preset="pixel-art",
+    )
+
+    driver = AmazonBedrockImageGenerationDriver(
+        image_generation_model_driver=model_driver,
+        model="stability.stable-diffusion-xl-v1",
+    )
+
+    engine = PromptImageGenerationEngine(image_generation_driver=driver)
+
+    artifact = engine.run(prompts=["Generate an image of a dog riding a skateboard"])
+    body = docs_env.last_request("bedrock").json
+    assert body["style_preset"] == "pixel-art"
+    assert body["text_prompts"] == [{"text": "Generate an image of a dog riding a skateboard", "weight": 1.0}]
+    assert (artifact.width, artifact.height) == (1024, 1024)
+
+
+def test_bedrock_titan_example(docs_env):
+    model_driver = BedrockTitanImageGenerationModelDriver()
+
+    driver = AmazonBedrockImageGenerationDriver(
+        image_generation_model_driver=model_driver,
+        model="amazon.titan-image-generator-v1",
+    )
+
+    engine = PromptImageGenerationEngine(image_generation_driver=driver)
+
+    artifact = engine.run(prompts=["Generate a watercolor painting of a dog riding a skateboard"])
+    assert docs_env.last_request("bedrock").json["taskType"] == "TEXT_IMAGE"
+    assert artifact.format == "png"
+
+
+def test_leonardo_example(docs_env):
+    driver = LeonardoImageGenerationDriver(
+        model=os.environ["LEONARDO_MODEL_ID"],
+        api_key=os.environ["LEONARDO_API_KEY"],
+        image_width=512,
+        image_height=1024,
+    )
+
+    engine = PromptImageGenerationEngine(image_generation_driver=driver)
+
+    artifact = engine.run(prompts=["Generate a watercolor painting of a dog riding a skateboard"])
+    assert (artifact.width, artifact.height) == (512, 1024)
+    assert docs_env.requests[0].json["modelId"] == "b24e16ff-06e3-43eb-8d33-4416c2d75876"

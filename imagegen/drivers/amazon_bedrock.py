@@ -97,7 +97,7 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
         with self._client_lock:
             if self.client is None:
                 session = self.make_session()
-                config = Config(retries={"max_attempts": self.max_attempts, "mode": "standard"},
+                config = Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
                                 connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
                 self.client = session.client("bedrock-runtime", region_name=session.region_name or DEFAULT_REGION,
                                              endpoint_url=self.endpoint_url, config=config)

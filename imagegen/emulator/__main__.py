@@ -2,7 +2,9 @@
 
 Prints the base URL and the environment variables to export, then serves until Ctrl-C. A fault is
 `PROVIDER:KIND[:AMOUNT]`: an integer AMOUNT is a count (the next N requests), a decimal below 1 a
-fraction of requests, no AMOUNT every request. PROVIDER may be `*`.
+fraction of requests, no AMOUNT every request. PROVIDER may be `*`. Every provider takes rate_limit,
+server_error and content_policy; bedrock also model_not_ready, output_filter and model_error; leonardo
+also failed, nsfw and empty (see `faults`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from imagegen.emulator.faults import ANY_PROVIDER, KINDS
+from imagegen.emulator.faults import ANY_PROVIDER, KINDS, check_kind
 from imagegen.emulator.server import Emulator
 
 
@@ -74,13 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse and check the arguments (unknown providers are refused with the list of known ones)."""
+    """Parse and check the arguments (unknown providers, and fault kinds a provider does not understand, are
+    refused with the list of known ones)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    known = Emulator().providers
+    probe = Emulator()
+    known = probe.providers
     for spec in [*args.latency, *args.fault]:
         if spec.provider != ANY_PROVIDER and spec.provider not in known:
             parser.error(f"unknown provider {spec.provider!r}; expected '*' or one of {', '.join(known)}")
+        try:
+            check_kind(spec.provider, spec.kind, probe.faults.kinds)
+        except ValueError as exc:
+            parser.error(str(exc))
     return args
 
 
@@ -96,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     emu.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"imagegen emulator listening on {emu.url}", flush=True)
-    print("Point the SDKs at it (any key without 'invalid' in it is accepted):", flush=True)
+    print("Point the SDKs at it (any key or AWS access key id without 'invalid' in it is accepted):", flush=True)
     for name, value in emu.env_vars().items():
         print(f"export {name}={value}", flush=True)
     try:

@@ -11,6 +11,11 @@ Both `count` and `fraction` together mean "a share p of requests, at most N time
 Faults are consulted only by image-generation routes; each route decides where in its checks the
 fault applies (the OpenAI/Azure routes: latency/rate_limit/server_error after authentication,
 content_policy after body validation, so an invalid request never consumes a safety fault).
+
+`BASIC_KINDS` apply to every provider; a routes module may list the kinds its providers understand in
+`FAULT_KINDS` (Bedrock adds model_not_ready, output_filter and model_error; Leonardo adds failed,
+nsfw and empty -- see `bedrock_routes` and `leonardo_routes`). Injecting a kind a provider does not
+understand is a ValueError; "*" accepts every kind, and each provider acts on those it understands.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-KINDS = ("latency", "rate_limit", "server_error", "content_policy")
+BASIC_KINDS = ("latency", "rate_limit", "server_error", "content_policy")
+KINDS = BASIC_KINDS + ("model_not_ready", "output_filter", "model_error", "failed", "nsfw", "empty")
 ANY_PROVIDER = "*"
 
 
@@ -52,14 +58,15 @@ class Fault:
 class FaultSet:
     """The active faults of one emulator; safe to use from the server's handler threads."""
 
-    def __init__(self, providers: tuple[str, ...] = ()):
+    def __init__(self, providers: tuple[str, ...] = (), kinds: dict[str, tuple[str, ...]] | None = None):
         self.providers = providers
+        self.kinds = dict(kinds or {})  # provider -> the kinds it understands (absent: BASIC_KINDS)
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
 
     def inject(self, provider: str, kind: str, count: int | None = None, fraction: float | None = None,
                seconds: float | None = None, retry_after: float | None = None) -> Fault:
-        fault = make_fault(provider, kind, count, fraction, seconds, retry_after, self.providers)
+        fault = make_fault(provider, kind, count, fraction, seconds, retry_after, self.providers, self.kinds)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -92,12 +99,14 @@ class FaultSet:
 
 
 def make_fault(provider: str, kind: str, count: int | None, fraction: float | None, seconds: float | None,
-               retry_after: float | None, providers: tuple[str, ...] = ()) -> Fault:
+               retry_after: float | None, providers: tuple[str, ...] = (),
+               kinds: dict[str, tuple[str, ...]] | None = None) -> Fault:
     """Check the arguments of `inject` and build the fault; ValueError names what is wrong."""
     if kind not in KINDS:
         raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
     if providers and provider != ANY_PROVIDER and provider not in providers:
         raise ValueError(f"unknown provider {provider!r}; expected '*' or one of {', '.join(providers)}")
+    check_kind(provider, kind, kinds)
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
         raise ValueError(f"count must be an integer >= 1, got {count!r}")
     if fraction is not None and not 0 < fraction <= 1:
@@ -109,6 +118,16 @@ def make_fault(provider: str, kind: str, count: int | None, fraction: float | No
     return Fault(provider, kind, count, fraction, float(seconds or 0.0),
                  1.0 if retry_after is None else float(retry_after),
                  random.Random(f"{provider}:{kind}"))
+
+
+def check_kind(provider: str, kind: str, kinds: dict[str, tuple[str, ...]] | None = None) -> None:
+    """ValueError when `provider` does not understand fault `kind` ("*" understands every kind)."""
+    if provider == ANY_PROVIDER or kinds is None:
+        return
+    allowed = kinds.get(provider, BASIC_KINDS)
+    if kind not in allowed:
+        raise ValueError(f"fault kind {kind!r} does not apply to provider {provider!r}; expected one of "
+                         f"{', '.join(allowed)}")
 
 
 def format_seconds(value: float) -> str:

@@ -5,7 +5,8 @@ module defines
 - `PROVIDERS`: the provider names it records requests under (and that faults may target);
 - `ROUTES`: a list of `wire.Route(method, path pattern, provider, handler)`;
 - `env_vars(url) -> dict[str, str]`: what a shell exports to point that provider's SDK here;
-- optionally `not_found(req) -> Response | None`: its own 404 shape for unknown paths under its prefix.
+- optionally `not_found(req) -> Response | None`: its own 404 shape for unknown paths under its prefix;
+- optionally `FAULT_KINDS`: provider -> the fault kinds it understands (default `faults.BASIC_KINDS`).
 
 The server binds 127.0.0.1 only, answers each request on its own daemon thread, and logs one line per
 request (method, path without query, status, milliseconds) -- never a header, key or query value.
@@ -28,12 +29,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from imagegen.emulator import openai_routes
-from imagegen.emulator.faults import FaultSet
+from imagegen.emulator import bedrock_routes, leonardo_routes, openai_routes
+from imagegen.emulator.faults import BASIC_KINDS, FaultSet
 from imagegen.emulator.images import ImageStore
 from imagegen.emulator.wire import Request, Response, Route, json_response, route
 
-ROUTE_MODULES = (openai_routes,)
+ROUTE_MODULES = (openai_routes, bedrock_routes, leonardo_routes)
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024 * 1024
 EMULATED_HEADER = "x-imagegen-emulated"  # on every answer, so drivers can badge results as emulated
@@ -75,7 +76,13 @@ class Emulator:
         self.providers: tuple[str, ...] = tuple(p for module in ROUTE_MODULES for p in module.PROVIDERS)
         self.requests: list[RecordedRequest] = []
         self.azure_deployments: dict[str, str] = {}
-        self.faults = FaultSet(self.providers)
+        self.bedrock_denied_models: set[str] = set()  # model ids answered with AccessDeniedException
+        self.leonardo_pending_polls = leonardo_routes.DEFAULT_PENDING_POLLS  # PENDING polls of each new job
+        self.leonardo_jobs: dict[str, leonardo_routes.Job] = {}  # generation id -> job (incl. its poll count)
+        fault_kinds = {p: BASIC_KINDS for p in self.providers}
+        for module in ROUTE_MODULES:
+            fault_kinds.update(getattr(module, "FAULT_KINDS", {}))
+        self.faults = FaultSet(self.providers, fault_kinds)
         self.images = ImageStore(image_limit)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -121,6 +128,14 @@ class Emulator:
     def azure_endpoint(self) -> str:
         return self.url
 
+    @property
+    def bedrock_endpoint_url(self) -> str:
+        return self.url
+
+    @property
+    def leonardo_api_base(self) -> str:
+        return f"{self.url}{leonardo_routes.PREFIX}"
+
     def env_vars(self) -> dict[str, str]:
         """Environment variables that point every provider's SDK at this emulator."""
         merged: dict[str, str] = {}
@@ -146,10 +161,14 @@ class Emulator:
         self.faults.inject(provider, kind, count, fraction, seconds, retry_after)
 
     def reset(self) -> None:
-        """Forget recorded requests and remove every fault (Azure deployments and files stay)."""
+        """Forget recorded requests, Leonardo jobs, Bedrock denied models and every fault; restore
+        `leonardo_pending_polls` (Azure deployments and files stay)."""
         with self._lock:
             self.requests.clear()
         self.faults.clear()
+        self.bedrock_denied_models.clear()
+        self.leonardo_pending_polls = leonardo_routes.DEFAULT_PENDING_POLLS
+        self.leonardo_jobs.clear()
 
     # ---- dispatch --------------------------------------------------------------------------------
     def dispatch(self, req: Request) -> tuple[str, Response]:

@@ -53,8 +53,8 @@ def test_parse_args_defaults_and_repeats():
 
 def test_parse_args_refuses_unknown_provider(capsys):
     with pytest.raises(SystemExit):
-        parse_args(["--fault", "leonardo:rate_limit"])
-    assert "unknown provider 'leonardo'" in capsys.readouterr().err
+        parse_args(["--fault", "midjourney:rate_limit"])
+    assert "unknown provider 'midjourney'" in capsys.readouterr().err
 
 
 def test_configure_injects_the_faults():

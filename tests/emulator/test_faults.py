@@ -141,7 +141,7 @@ def test_success_after_faults_still_renders(emu):
 
 @pytest.mark.parametrize(("args", "words"), [
     (("openai", "explode"), "unknown fault kind"),
-    (("bedrock", "rate_limit"), "unknown provider"),
+    (("midjourney", "rate_limit"), "unknown provider"),
     (("openai", "rate_limit", 0), "count"),
     (("openai", "rate_limit", None, 1.5), "fraction"),
     (("openai", "latency"), "seconds"),

@@ -1,0 +1,148 @@
+"""Leonardo.Ai through real `requests` over HTTP against the emulator: create, poll, download."""
+
+import pytest
+
+from imagegen.drivers import LeonardoImageGenerationDriver
+from imagegen.drivers.leonardo import DEFAULT_API_BASE
+from imagegen.errors import (
+    ContentPolicyError,
+    GenerationTimeoutError,
+    InvalidOptionsError,
+    MissingCredentialsError,
+    ProviderError,
+    RateLimitError,
+)
+
+from .conftest import LEONARDO_KEY
+
+PHOENIX = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"
+
+
+def leonardo(**kwargs):
+    kwargs.setdefault("poll_interval", 0.02)
+    return LeonardoImageGenerationDriver(model=kwargs.pop("model", PHOENIX), **kwargs)
+
+
+def calls(emulator):
+    return [(r.method, r.path.split("/generations")[0] if "/generations" in r.path else r.path.split("/")[1])
+            for r in emulator.requests]
+
+
+def test_create_poll_download_sequence_with_pending_polls(leonardo_env):
+    leonardo_env.leonardo_pending_polls = 2
+    driver = leonardo(image_width=640, image_height=448, seed=1234, steps=20, guidance_scale=7.5, alchemy=True,
+                      preset_style="CINEMATIC", photo_real=True, scheduler="DDIM")
+    artifact = driver.run_text_to_image(["a lighthouse"], ["fog", "people"])
+    create = leonardo_env.requests[0]
+    assert (create.method, create.path) == ("POST", "/api/rest/v1/generations")
+    assert create.headers["authorization"] == f"Bearer {LEONARDO_KEY}"
+    assert create.json == {"prompt": "a lighthouse", "modelId": PHOENIX, "num_images": 1,
+                           "negative_prompt": "fog, people", "width": 640, "height": 448, "seed": 1234,
+                           "num_inference_steps": 20, "guidance_scale": 7.5, "presetStyle": "CINEMATIC",
+                           "alchemy": True, "photoReal": True, "scheduler": "DDIM"}
+    generation_id = artifact.meta["generation_id"]
+    polls = [r for r in leonardo_env.requests if r.method == "GET" and generation_id in r.path]
+    assert len(polls) == 3  # PENDING, PENDING, COMPLETE
+    assert leonardo_env.requests[-1].provider == "files"  # then the image download
+    assert sum(r.method == "POST" for r in leonardo_env.requests) == 1
+    assert (artifact.format, artifact.width, artifact.height) == ("jpeg", 640, 448)  # a CDN JPEG
+    assert artifact.meta["seed"] == 1234
+    assert artifact.meta["reported_cost"]["amount"] > 0
+    assert artifact.meta["emulated"] is True
+
+
+def test_defaults_and_no_negative_prompt_key(leonardo_env):
+    artifact = leonardo().run_text_to_image(["a cat"])
+    assert leonardo_env.requests[0].json == {"prompt": "a cat", "modelId": PHOENIX, "num_images": 1,
+                                             "width": 512, "height": 512}
+    assert isinstance(artifact.meta["seed"], int)
+
+
+def test_failed_job_raises_without_a_second_create(leonardo_env):
+    leonardo_env.inject("leonardo", "failed", count=1)
+    with pytest.raises(ProviderError, match="FAILED"):
+        leonardo().run_text_to_image(["a cat"])
+    assert sum(r.method == "POST" for r in leonardo_env.requests) == 1
+
+
+def test_poll_timeout_carries_the_id_and_never_creates_again(leonardo_env):
+    leonardo_env.leonardo_pending_polls = 10_000
+    with pytest.raises(GenerationTimeoutError) as info:
+        leonardo(timeout=0.4).run_text_to_image(["a cat"])
+    assert info.value.generation_id in str(info.value)
+    assert "not created again" in str(info.value)
+    assert sum(r.method == "POST" for r in leonardo_env.requests) == 1
+    assert sum(r.method == "GET" for r in leonardo_env.requests) >= 2
+
+
+def test_create_throttling_is_retried_then_surfaces_as_rate_limit(leonardo_env):
+    leonardo_env.inject("leonardo", "rate_limit", count=1, retry_after=0.05)
+    leonardo().run_text_to_image(["a cat"])
+    assert [r.status for r in leonardo_env.requests if r.method == "POST"] == [429, 200]
+    leonardo_env.reset()
+    leonardo_env.inject("leonardo", "rate_limit", retry_after=0.05)
+    with pytest.raises(RateLimitError, match="HTTP 429"):
+        leonardo().run_text_to_image(["a cat"])
+    assert [r.status for r in leonardo_env.requests] == [429, 429, 429]
+
+
+def test_server_error_on_create_is_not_retried(leonardo_env):
+    leonardo_env.inject("leonardo", "server_error", count=1)
+    with pytest.raises(ProviderError) as info:
+        leonardo().run_text_to_image(["a cat"])
+    assert info.value.retryable and info.value.status == 500
+    assert len(leonardo_env.requests) == 1
+
+
+def test_nsfw_image_is_kept_and_marked(leonardo_env):
+    leonardo_env.inject("leonardo", "nsfw", count=1)
+    artifact = leonardo().run_text_to_image(["a cat"])
+    assert artifact.meta["filtered"] is True
+    assert any("NSFW" in w for w in artifact.meta["warnings"])
+
+
+def test_complete_without_images_is_a_clear_error(leonardo_env):
+    leonardo_env.inject("leonardo", "empty", count=1)
+    with pytest.raises(ProviderError, match="completed without an image"):
+        leonardo().run_text_to_image(["a cat"])
+
+
+def test_content_policy_on_create(leonardo_env):
+    leonardo_env.inject("leonardo", "content_policy", count=1)
+    with pytest.raises(ContentPolicyError, match="Rephrase"):
+        leonardo().run_text_to_image(["a cat"])
+
+
+def test_bad_key_names_the_variable_and_hides_the_key(leonardo_env, monkeypatch):
+    key = "leo-invalid-key-77665544332211"
+    monkeypatch.setenv("LEONARDO_API_KEY", key)
+    with pytest.raises(ProviderError, match="LEONARDO_API_KEY") as info:
+        leonardo().run_text_to_image(["a cat"])
+    assert key not in str(info.value) and key[:8] not in str(info.value)
+
+
+def test_missing_key(emulator, monkeypatch):
+    monkeypatch.setenv("LEONARDO_API_BASE", emulator.leonardo_api_base)
+    with pytest.raises(MissingCredentialsError, match=r"LEONARDO_API_KEY.*\[leonardo\]"):
+        leonardo().run_text_to_image(["a cat"])
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"image_width": 515}, "width"), ({"steps": 5}, "steps"), ({"guidance_scale": 25}, "guidance_scale"),
+    ({"preset_style": "WATERCOLOUR", "alchemy": True}, "preset_style"), ({"scheduler": "FAST"}, "scheduler"),
+    ({"preset_style": "ANIME"}, None), ({"photo_real": True}, None),
+    ({"model": "b2614463-296c-462a-9586-aafdb8f00e36", "seed": 2147483638}, "seed"),
+])
+def test_invalid_options_never_cost_a_request(leonardo_env, kwargs, field):
+    with pytest.raises(InvalidOptionsError) as info:
+        leonardo(**kwargs).run_text_to_image(["a cat"])
+    assert info.value.field == field
+    assert leonardo_env.requests == []
+
+
+def test_api_base_precedence(monkeypatch):
+    assert leonardo().base_url() == DEFAULT_API_BASE
+    monkeypatch.setenv("LEONARDO_API_BASE", "http://127.0.0.1:1/api/rest/v1/")
+    assert leonardo().base_url() == "http://127.0.0.1:1/api/rest/v1"
+    assert leonardo(api_base="http://example.invalid/v1").base_url() == "http://example.invalid/v1"
