@@ -31,16 +31,12 @@ Fault answers per family (see `FAULT_KINDS`):
 from __future__ import annotations
 
 import base64
-import io
 import re
 import time
 import uuid
 from typing import Any
 from urllib.parse import unquote
 
-from PIL import Image, ImageFilter
-
-from imagegen import render
 from imagegen.emulator import images
 from imagegen.emulator.bedrock_rules import BedrockParams, BedrockValidationError, family_of, validate
 from imagegen.emulator.wire import Request, Response, json_response, route
@@ -167,19 +163,10 @@ def effective_seed(params: BedrockParams) -> int:
 
 def picture(params: BedrockParams, index: int, seed: int, blurred: bool = False) -> str:
     """One labelled image as base64; the pixels depend on the prompt and the seed (and the item's index)."""
-    text = images.caption(LABEL, params.model)
+    text = images.caption(LABEL, params.model) + (" · content filtered" if blurred else "")
     data = images.make_image(params.prompt, width=params.width, height=params.height, text=text,
-                             fmt=params.output_format, index=seed + index)
-    if blurred:
-        data = blur(data, params.output_format)
+                             fmt=params.output_format, index=seed + index, blurred=blurred)
     return base64.b64encode(data).decode()
-
-
-def blur(data: bytes, fmt: str) -> bytes:
-    """What a content-filtered Stability image looks like: the same picture, heavily blurred."""
-    image = Image.open(io.BytesIO(data))
-    radius = max(8, min(image.size) // 24)
-    return render.encode(image.convert("RGB").filter(ImageFilter.GaussianBlur(radius)), fmt)
 
 
 def success(params: BedrockParams, filtered: bool) -> Response:

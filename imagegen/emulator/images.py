@@ -12,6 +12,8 @@ import io
 import threading
 from collections import OrderedDict
 
+from PIL import ImageFilter
+
 from imagegen import render
 
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
@@ -31,10 +33,15 @@ def caption(provider_label: str, model: str, deployment: str | None = None) -> s
 
 
 def make_image(prompt: str, *, width: int, height: int, text: str, fmt: str = "png",
-               compression: int | None = None, index: int = 0, transparent: bool = False) -> bytes:
-    """Render, label and encode one image. `compression` is the JPEG/WEBP quality (0-100)."""
-    image = render.label(render.render(prompt, seed=seed_for(prompt, index), width=width, height=height),
-                         text)
+               compression: int | None = None, index: int = 0, transparent: bool = False,
+               blurred: bool = False) -> bytes:
+    """Render, label and encode one image. `compression` is the JPEG/WEBP quality (0-100).
+
+    `blurred` is what a content-filtered image looks like: the picture heavily blurred, the label sharp."""
+    image = render.render(prompt, seed=seed_for(prompt, index), width=width, height=height)
+    if blurred:
+        image = image.filter(ImageFilter.GaussianBlur(max(8, min(image.size) // 24)))
+    image = render.label(image, text)
     if transparent and fmt in ("png", "webp"):
         image = image.convert("RGBA")
     if compression is None or fmt == "png":

@@ -146,3 +146,13 @@ def test_api_base_precedence(monkeypatch):
     monkeypatch.setenv("LEONARDO_API_BASE", "http://127.0.0.1:1/api/rest/v1/")
     assert leonardo().base_url() == "http://127.0.0.1:1/api/rest/v1"
     assert leonardo(api_base="http://example.invalid/v1").base_url() == "http://example.invalid/v1"
+
+
+def test_malformed_and_unknown_poll_bodies_are_clear():
+    driver = leonardo()
+    with pytest.raises(ProviderError, match="malformed poll body.*not created again"):
+        driver.poll_status("gen-1", {"unexpected": True})
+    with pytest.raises(ProviderError, match="unknown status 'WEIRD'"):
+        driver.poll_status("gen-1", {"generations_by_pk": {"status": "WEIRD"}})
+    assert driver.poll_status("gen-1", {"generations_by_pk": None}) is None  # not visible yet: poll again
+    assert driver.poll_status("gen-1", {"generations_by_pk": {"status": "PENDING"}}) is None
