@@ -1,0 +1,137 @@
+"""Estimated cost per image, per run, and for a planned run (providers.md, "Prices for cost estimates").
+
+Prices are public list prices in USD per image; they change, so every figure is an *estimate*.
+GPT image models are priced by output tokens: when the response reports `usage`, that measured count
+is used; before a run, the documented token counts per size and quality stand in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+# USD per million image-output tokens.
+GPT_IMAGE_TOKEN_RATES = {"gpt-image-1": 40.0, "gpt-image-1.5": 32.0, "gpt-image-1-mini": 8.0, "gpt-image-2": 30.0}
+# Output tokens per image by quality, for a square (1024x1024) and a wide/tall (1536x1024) image.
+GPT_IMAGE_TOKENS = {"square": {"low": 272, "medium": 1056, "high": 4160},
+                    "wide": {"low": 408, "medium": 1584, "high": 6240}}
+DALLE3 = {("standard", "square"): 0.04, ("standard", "wide"): 0.08, ("hd", "square"): 0.08, ("hd", "wide"): 0.12}
+DALLE2 = {"256x256": 0.016, "512x512": 0.018, "1024x1024": 0.020}
+BEDROCK_FLAT = {
+    "stability.sd3-large-v1:0": 0.08, "stability.sd3-5-large-v1:0": 0.08,
+    "stability.stable-image-core-v1:0": 0.04, "stability.stable-image-core-v1:1": 0.04,
+    "stability.stable-image-ultra-v1:0": 0.14, "stability.stable-image-ultra-v1:1": 0.14,
+}
+TITAN = {"standard": 0.008, "premium": 0.01}  # unverified: AWS prices Titan by size and quality
+NOVA = {"standard": 0.04, "premium": 0.06}  # unverified range 0.04-0.06
+
+
+@dataclass(frozen=True)
+class Estimate:
+    usd: float | None  # None: no estimate possible before the run
+    basis: str  # "free" | "table" | "tokens" | "usage" | "reported" | "unknown"
+    note: str = ""
+
+    def label(self) -> str:
+        if self.usd is None:
+            return "cost unknown"
+        if self.usd == 0:
+            return "free"
+        return f"~${self.usd:.3f}"
+
+
+def size_class(size: str | None) -> str:
+    if not size or size == "auto" or "x" not in size:
+        return "square"
+    width, height = (int(part) for part in size.split("x"))
+    return "square" if width == height else "wide"
+
+
+def area_factor(size: str | None) -> float:
+    """Tokens scale with area for sizes outside the documented ones (gpt-image-2 custom sizes)."""
+    if not size or size in ("auto", "1024x1024", "1536x1024", "1024x1536") or "x" not in size:
+        return 1.0
+    width, height = (int(part) for part in size.split("x"))
+    base = 1024 * 1024 if width == height else 1536 * 1024
+    return width * height / base
+
+
+def token_rate(model: str) -> float | None:
+    """USD per million output tokens; a dated snapshot (gpt-image-1-2026-01-01) takes its family's rate."""
+    family = next((m for m in sorted(GPT_IMAGE_TOKEN_RATES, key=len, reverse=True) if model.startswith(m)), None)
+    return GPT_IMAGE_TOKEN_RATES.get(family) if family else None
+
+
+def gpt_image(model: str, options: dict[str, Any]) -> Estimate:
+    rate = token_rate(model)
+    if rate is None:
+        return Estimate(None, "unknown", f"no price known for {model}")
+    quality = options.get("quality") or "auto"
+    quality = "medium" if quality == "auto" else quality
+    size = options.get("size")
+    tokens = GPT_IMAGE_TOKENS[size_class(size)].get(quality)
+    if tokens is None:
+        return Estimate(None, "unknown", f"no token count known for quality {quality}")
+    note = "quality auto priced as medium" if (options.get("quality") or "auto") == "auto" else ""
+    return Estimate(round(tokens * area_factor(size) * rate / 1e6, 4), "tokens", note)
+
+
+def openai_family(model: str, options: dict[str, Any]) -> Estimate:
+    if model.startswith("gpt-image"):
+        return gpt_image(model, options)
+    if model == "dall-e-3":
+        key = (options.get("quality") or "standard", size_class(options.get("size") or "1024x1024"))
+        return Estimate(DALLE3.get(key), "table")
+    if model == "dall-e-2":
+        return Estimate(DALLE2.get(options.get("size") or "1024x1024"), "table")
+    return Estimate(None, "unknown", f"no price known for {model}")
+
+
+def bedrock(model: str, options: dict[str, Any]) -> Estimate:
+    if model.startswith("stability.stable-diffusion-xl"):
+        steps = options.get("steps") or 30
+        return Estimate(0.04 if steps <= 50 else 0.08, "table")
+    if model in BEDROCK_FLAT:
+        return Estimate(BEDROCK_FLAT[model], "table")
+    if model.startswith("amazon.titan-image-generator"):
+        return Estimate(TITAN.get(options.get("quality") or "standard"), "table", "unverified Titan price")
+    if model.startswith("amazon.nova-canvas"):
+        return Estimate(NOVA.get(options.get("quality") or "standard"), "table", "unverified Nova Canvas price")
+    return Estimate(None, "unknown", f"no price known for {model}")
+
+
+def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
+    """The expected cost of one image before it is generated."""
+    if provider == "local":
+        return Estimate(0.0, "free")
+    if provider in ("openai", "azure"):
+        return openai_family(model, options)
+    if provider == "bedrock":
+        return bedrock(model, options)
+    if provider == "leonardo":
+        return Estimate(None, "unknown", "Leonardo reports the cost with each generation")
+    return Estimate(None, "unknown", f"no prices for provider {provider}")
+
+
+def actual(provider: str, model: str, options: dict[str, Any], meta: dict[str, Any]) -> Estimate:
+    """The cost of a generated image: measured usage or the provider's reported cost when present."""
+    usage = meta.get("usage") or {}
+    rate = token_rate(model)
+    if provider in ("openai", "azure") and rate and usage.get("output_tokens") is not None:
+        return Estimate(round(usage["output_tokens"] * rate / 1e6, 4), "usage")
+    reported = meta.get("reported_cost") or {}
+    if provider == "leonardo" and reported.get("unit") == "DOLLARS":
+        return Estimate(float(reported["amount"]), "reported")
+    return estimate(provider, model, options)
+
+
+def total(estimates: Iterable[Estimate]) -> tuple[float, int]:
+    """(sum of the known estimates, how many are unknown)."""
+    known, unknown = 0.0, 0
+    for item in estimates:
+        if item.usd is None:
+            unknown += 1
+        else:
+            known += item.usd
+    return round(known, 4), unknown

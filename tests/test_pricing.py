@@ -1,0 +1,51 @@
+import pytest
+
+from imagegen import pricing
+from imagegen.pricing import Estimate
+
+
+@pytest.mark.parametrize("provider,model,options,usd", [
+    ("openai", "gpt-image-1", {"quality": "low", "size": "1024x1024"}, 0.0109),
+    ("openai", "gpt-image-1", {"quality": "high", "size": "1536x1024"}, 0.2496),
+    ("openai", "gpt-image-1", {}, 0.0422),  # auto quality priced as medium, auto size as square
+    ("openai", "gpt-image-1.5", {"quality": "medium"}, 0.0338),
+    ("openai", "gpt-image-1-mini", {"quality": "low"}, 0.0022),
+    ("openai", "dall-e-3", {"quality": "hd", "size": "1792x1024"}, 0.12),
+    ("openai", "dall-e-3", {}, 0.04),
+    ("openai", "dall-e-2", {"size": "512x512"}, 0.018),
+    ("azure", "dall-e-3", {"quality": "standard", "size": "1024x1024"}, 0.04),
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"steps": 30}, 0.04),
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"steps": 80}, 0.08),
+    ("bedrock", "stability.sd3-5-large-v1:0", {}, 0.08),
+    ("bedrock", "stability.stable-image-ultra-v1:1", {}, 0.14),
+    ("bedrock", "amazon.titan-image-generator-v1", {"quality": "standard"}, 0.008),
+    ("bedrock", "amazon.nova-canvas-v1:0", {}, 0.04),
+    ("local", "procedural-v1", {}, 0.0),
+])
+def test_table_estimates(provider, model, options, usd):
+    assert pricing.estimate(provider, model, options).usd == pytest.approx(usd, abs=1e-4)
+
+
+def test_unknown_prices_say_so():
+    assert pricing.estimate("leonardo", "x", {}).usd is None
+    assert pricing.estimate("openai", "some-future-model", {}).label() == "cost unknown"
+    assert pricing.estimate("local", "procedural-v1", {}).label() == "free"
+    assert pricing.estimate("openai", "dall-e-3", {}).label() == "~$0.040"
+
+
+def test_measured_usage_and_reported_cost_win_over_the_table():
+    usage = pricing.actual("openai", "gpt-image-1", {"quality": "high"}, {"usage": {"output_tokens": 1000}})
+    assert (usage.usd, usage.basis) == (0.04, "usage")
+    reported = pricing.actual("leonardo", "x", {}, {"reported_cost": {"amount": 0.012, "unit": "DOLLARS"}})
+    assert (reported.usd, reported.basis) == (0.012, "reported")
+    assert pricing.actual("openai", "dall-e-3", {}, {}).basis == "table"
+
+
+def test_planned_total_counts_unknowns():
+    assert pricing.total([Estimate(0.04, "table"), Estimate(None, "unknown"), Estimate(0.0, "free")]) == (0.04, 1)
+
+
+def test_gpt_image_2_custom_sizes_scale_with_area():
+    square = pricing.estimate("openai", "gpt-image-2", {"quality": "high", "size": "1024x1024"}).usd
+    big = pricing.estimate("openai", "gpt-image-2", {"quality": "high", "size": "2048x2048"}).usd
+    assert big == pytest.approx(square * 4, rel=0.01)

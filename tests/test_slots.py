@@ -1,0 +1,52 @@
+import pytest
+
+from imagegen.drivers import (
+    AmazonBedrockImageGenerationDriver,
+    BedrockNovaCanvasImageGenerationModelDriver,
+    LeonardoImageGenerationDriver,
+    OpenAiImageGenerationDriver,
+)
+from imagegen.errors import InvalidOptionsError
+from imagegen.slots import SlotSpec, build_driver, credential_status
+
+
+def test_catalog_names_map_to_driver_keywords():
+    driver = build_driver(SlotSpec("openai", "dall-e-3", {"size": "1792x1024", "quality": "hd", "style": ""}))
+    assert isinstance(driver, OpenAiImageGenerationDriver)
+    assert (driver.image_size, driver.quality, driver.style) == ("1792x1024", "hd", None)
+    leo = build_driver(SlotSpec("leonardo", "x", {"width": 640, "preset_style": "NONE"}))
+    assert isinstance(leo, LeonardoImageGenerationDriver) and (leo.image_width, leo.preset_style) == (640, "NONE")
+
+
+def test_bedrock_slot_splits_main_and_model_driver_options():
+    spec = SlotSpec("bedrock", "amazon.nova-canvas-v1:0", {"width": 1280, "height": 720, "seed": 4,
+                                                           "style": "PHOTOREALISM", "cfg_scale": 8.0})
+    driver = build_driver(spec, "http://127.0.0.1:9")
+    assert isinstance(driver, AmazonBedrockImageGenerationDriver)
+    assert (driver.image_width, driver.image_height, driver.seed, driver.endpoint_url) == (
+        1280, 720, 4, "http://127.0.0.1:9")
+    assert isinstance(driver.image_generation_model_driver, BedrockNovaCanvasImageGenerationModelDriver)
+    assert driver.image_generation_model_driver.style == "PHOTOREALISM"
+    with pytest.raises(InvalidOptionsError, match="not an image model"):
+        build_driver(SlotSpec("bedrock", "meta.llama3-70b", {}))
+
+
+def test_emulated_drivers_point_at_the_emulator_with_a_dummy_key():
+    driver = build_driver(SlotSpec("openai", "gpt-image-1", {}), "http://127.0.0.1:9")
+    assert driver.base_url == "http://127.0.0.1:9/v1" and driver.api_key.startswith("emulated")
+
+
+def test_credential_status_names_what_to_set_and_never_the_value(monkeypatch, tmp_path):
+    assert credential_status("local").ok
+    status = credential_status("openai")
+    assert not status.ok and "OPENAI_API_KEY" in status.message
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-value-123456")
+    status = credential_status("openai")
+    assert status.ok and status.source == "environment" and "sk-secret" not in repr(status)
+    assert "AZURE_OPENAI_ENDPOINT" in credential_status("azure").message
+    assert not credential_status("bedrock").ok and "AWS_ACCESS_KEY_ID" in credential_status("bedrock").message
+    secrets = tmp_path / "s.toml"
+    secrets.write_text('[leonardo]\napi_key = "leo-abc"\n')
+    monkeypatch.setenv("IMAGEGEN_SECRETS_FILE", str(secrets))
+    assert credential_status("leonardo") == credential_status("leonardo")
+    assert credential_status("leonardo").source == "secrets file"
