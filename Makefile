@@ -27,8 +27,10 @@ test: $(VENV)/.dev-deps
 emulator: $(VENV)/.run-deps
 	$(PY) -m imagegen.emulator --port $(PORT)
 
-bench: $(VENV)/.run-deps
+bench: $(VENV)/.dev-deps
+	bash scripts/ensure_chromium.sh
 	$(PY) bench/local_driver.py
+	$(PY) bench/compare_click.py
 
 lint: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check .

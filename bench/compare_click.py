@@ -1,0 +1,103 @@
+"""Click-to-all-images on the Compare page, in a real browser, with no keys (emulated providers).
+
+Starts `streamlit run app.py` on a free loopback port with a temporary data dir, opens it in Debian's
+Chromium through Playwright, clicks Generate with the default four slots (local, OpenAI, Bedrock
+SDXL, Leonardo), and times until all four images are shown. Prints a table, writes JSON and a
+screenshot under bench/results/.
+
+Needs: `apt-get install chromium` and `pip install playwright` (no Playwright browser download).
+Usage: .venv/bin/python bench/compare_click.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "results"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+KEY_VARS = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "LEONARDO_API_KEY")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(port: int, data_dir: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
+    env.update(IMAGEGEN_DATA_DIR=data_dir, AWS_EC2_METADATA_DISABLED="true",
+               IMAGEGEN_SECRETS_FILE=os.path.join(data_dir, "no-secrets.toml"))
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+               f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok":
+                return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def click_and_wait(page, run_number: int, expected: int) -> float:
+    """Click Generate and wait for this run's heading and its 'All N results' line (not the previous run's)."""
+    page.get_by_role("button", name="Generate").click()
+    started = time.perf_counter()
+    page.get_by_role("heading", name=f"Run #{run_number}").wait_for(timeout=120_000)
+    page.get_by_text(f"All {expected} results").wait_for(timeout=120_000)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data_dir:
+        app = start_app(port, data_dir)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1600, "height": 1400})
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.get_by_role("button", name="Generate").wait_for(timeout=60_000)
+                page.screenshot(path=str(OUT / "compare_before.png"), full_page=True)
+                times = [click_and_wait(page, number, 4) for number in range(1, args.runs + 1)]
+                images = page.locator('[data-testid="stImage"]').count()
+                page.get_by_role("heading", name=f"Run #{args.runs}").scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(OUT / "compare_after.png"))
+                browser.close()
+        finally:
+            app.terminate()
+            app.wait(timeout=10)
+    rows = {"slots": 4, "runs": [round(t, 2) for t in times], "first_s": round(times[0], 2),
+            "median_s": round(statistics.median(times), 2), "images_on_page": images}
+    print(f"{'slots':>5} {'first (s)':>10} {'median (s)':>11} {'runs':>20}")
+    print(f"{4:>5} {rows['first_s']:>10} {rows['median_s']:>11} {str(rows['runs']):>20}")
+    (OUT / "compare_click.json").write_text(json.dumps(rows, indent=2))
+    print(f"wrote {OUT / 'compare_click.json'} and screenshots compare_before.png / compare_after.png")
+
+
+if __name__ == "__main__":
+    main()

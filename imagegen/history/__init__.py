@@ -1,0 +1,46 @@
+"""The history of every run (SQLite by default, PostgreSQL later) with image files on disk.
+
+    from imagegen.history import HistoryStore, GenerationRecord
+    store = HistoryStore()                      # IMAGEGEN_DATABASE_URL / [database] url / ./data/imagegen.db
+    run_id = store.create_run("a red fox", rulesets=[{"name": "style", "rules": ["watercolor"]}],
+                              negative_rulesets=[])
+    store.add_generation(run_id, GenerationRecord.from_artifact(artifact, position=0, requested_options={}),
+                         artifact)
+
+The store takes no credentials and never stores any: pass options, prompts and results only.
+The schema is created and upgraded by the Alembic migrations in `migrations/` when a store opens.
+"""
+
+from imagegen.history.config import resolve_data_dir, resolve_database_url
+from imagegen.history.db import dispose_engines, get_engine
+from imagegen.history.files import make_thumbnail
+from imagegen.history.migrate import SchemaTooNewError
+from imagegen.history.records import (
+    STATUSES,
+    CheckReport,
+    GenerationRecord,
+    GenerationView,
+    ImageView,
+    RunDetail,
+    RunSummary,
+    SavedRuleset,
+)
+from imagegen.history.store import HistoryStore
+
+__all__ = [
+    "STATUSES",
+    "CheckReport",
+    "GenerationRecord",
+    "GenerationView",
+    "HistoryStore",
+    "ImageView",
+    "RunDetail",
+    "RunSummary",
+    "SavedRuleset",
+    "SchemaTooNewError",
+    "dispose_engines",
+    "get_engine",
+    "make_thumbnail",
+    "resolve_data_dir",
+    "resolve_database_url",
+]

@@ -1,0 +1,54 @@
+"""Where the history lives: the database URL and the data directory for image files.
+
+Database URL: the explicit argument, else `IMAGEGEN_DATABASE_URL`, else `url` under `[database]` in the
+secrets file (`imagegen.credentials.read_secrets()`), else `sqlite:///<data dir>/imagegen.db`.
+Data directory: the explicit argument, else `IMAGEGEN_DATA_DIR`, else `./data`. Both are created as needed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+DATABASE_URL_ENV = "IMAGEGEN_DATABASE_URL"
+DATA_DIR_ENV = "IMAGEGEN_DATA_DIR"
+DEFAULT_DATA_DIR = "data"
+DATABASE_FILE = "imagegen.db"
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The absolute data directory, created if missing."""
+    chosen = data_dir if data_dir not in (None, "") else (os.environ.get(DATA_DIR_ENV, "").strip() or DEFAULT_DATA_DIR)
+    path = Path(chosen).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _url_from_secrets() -> str | None:
+    from imagegen.credentials import read_secrets
+
+    section = read_secrets().get("database") or {}
+    if isinstance(section, dict):
+        value = str(section.get("url") or "").strip()
+        return value or None
+    return None
+
+
+def resolve_database_url(database_url: str | None = None, data_dir: Path | None = None) -> str:
+    """The database URL to use; for a file-based SQLite URL the file's folder is created."""
+    url = (database_url or "").strip() or os.environ.get(DATABASE_URL_ENV, "").strip() or _url_from_secrets()
+    if not url:
+        folder = data_dir if data_dir is not None else resolve_data_dir()
+        return f"sqlite:///{Path(folder) / DATABASE_FILE}"
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, safe for logs and the UI."""
+    return make_url(url).render_as_string(hide_password=True)

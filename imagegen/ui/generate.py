@@ -1,0 +1,84 @@
+"""Generate: check every slot first (nothing is saved if one is invalid), then run all slots at once,
+fill each column as its result arrives, and save each result to the history as it comes."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import streamlit as st
+
+from imagegen import catalog, compare, recording
+from imagegen.errors import ImageGenerationError, MissingCredentialsError
+from imagegen.slots import SlotSpec, build_driver
+from imagegen.ui import results, state
+from imagegen.ui.resources import get_emulator, get_store, statuses
+
+log = logging.getLogger(__name__)
+
+
+def prepare(specs: list[SlotSpec], emulate: bool) -> tuple[list[compare.Slot], list[str]]:
+    """Drivers for every slot, or the problems that stop the run (each naming its slot and the fix)."""
+    slots, problems = [], []
+    known = statuses()
+    for position, spec in enumerate(specs):
+        where = f"Slot {position + 1} ({catalog.get_provider(spec.provider).label} {spec.model})"
+        status = known[spec.provider]
+        emulated = spec.provider != "local" and not status.ok
+        if emulated and not emulate:
+            problems.append(f"{where}: {MissingCredentialsError(status.message)} Or turn on emulation.")
+            continue
+        try:
+            slots.append(compare.Slot(spec, build_driver(spec, get_emulator().url if emulated else None)))
+        except ImageGenerationError as exc:
+            problems.append(f"{where}: {exc}")
+    return slots, problems
+
+
+def generate(prompt: str, emulate: bool) -> None:
+    specs = [state.slot_spec(sid) for sid in state.slot_ids()]
+    rulesets, negative_rulesets = state.rulesets("pos"), state.rulesets("neg")
+    if not specs:
+        st.error("Add at least one provider slot before generating.")
+        return
+    slots, problems = prepare(specs, emulate)
+    positive, negative = compare.compose_lists([prompt], None, rulesets, negative_rulesets)
+    if not problems:
+        problems = [f"Slot {pos + 1} ({slots[pos].spec.model}): {exc}"
+                    for pos, exc in compare.check(slots, positive, negative)]
+    if problems:
+        for problem in problems:
+            st.error(problem, icon="🚫")
+        st.caption("Nothing was generated or saved. Fix the settings above and try again.")
+        return
+    run(slots, prompt, rulesets, negative_rulesets)
+
+
+def run(slots, prompt, rulesets, negative_rulesets) -> None:
+    store = get_store()
+    run_id = recording.start_run(store, prompt, rulesets, negative_rulesets)
+    columns = st.columns(len(slots))
+    placeholders = []
+    for column, slot in zip(columns, slots, strict=True):
+        placeholder = column.empty()
+        with placeholder.container():
+            results.pending(results.view_title(slot.spec), is_emulated(slot))
+        placeholders.append(placeholder)
+    started = time.monotonic()
+    views: dict[int, dict] = {}
+    for result in compare.run(slots, [prompt], None, rulesets, negative_rulesets):
+        try:
+            recording.record(store, run_id, result)
+        except Exception:  # the image is still shown; the failure is logged and said
+            log.exception("could not save slot %d of run %d", result.position, run_id)
+            st.error(f"Slot {result.position + 1}: the result could not be saved to the history.")
+        views[result.position] = results.view(result, run_id)
+        with placeholders[result.position].container():
+            results.show(views[result.position])
+    st.session_state["cmp.last_run"] = {"run_id": run_id, "seconds": round(time.monotonic() - started, 2),
+                                        "views": [views[p] for p in sorted(views)]}
+    st.rerun()
+
+
+def is_emulated(slot: compare.Slot) -> bool:
+    return slot.spec.provider != "local" and not statuses()[slot.spec.provider].ok

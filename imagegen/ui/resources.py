@@ -1,0 +1,38 @@
+"""Process-wide resources, created once per server process (st.cache_resource)."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from imagegen import catalog
+from imagegen.emulator import Emulator
+from imagegen.history import HistoryStore
+from imagegen.slots import CredentialStatus, credential_status
+
+
+@st.cache_resource(show_spinner=False)
+def _store(database_url: str | None, data_dir: str | None) -> HistoryStore:
+    return HistoryStore(database_url=database_url, data_dir=data_dir)
+
+
+def get_store() -> HistoryStore:
+    """One store (and engine) per process and configuration; migrated on first use."""
+    return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"))
+
+
+@st.cache_resource(show_spinner=False)
+def get_emulator() -> Emulator:
+    """The built-in emulator on a free loopback port, started on first use."""
+    return Emulator(port=0, quiet=True).start()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def statuses() -> dict[str, CredentialStatus]:
+    """Credential status per provider (where from, never the value); re-read every minute."""
+    return {provider_id: credential_status(provider_id) for provider_id in catalog.PROVIDERS}
+
+
+def any_real_credentials() -> bool:
+    return any(status.ok for pid, status in statuses().items() if pid != "local")

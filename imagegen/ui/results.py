@@ -1,0 +1,76 @@
+"""Result columns: each image with its caption, warnings, prompt and options, and a download button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from imagegen import catalog
+from imagegen.compare import SlotResult
+
+
+def view_title(spec) -> str:
+    provider = catalog.get_provider(spec.provider)
+    model = provider.model(spec.model)
+    return f"{provider.label} · {model.label if model else spec.model}"
+
+
+def view(result: SlotResult, run_id: int) -> dict[str, Any]:
+    """A plain, session-state friendly copy of what the column shows."""
+    artifact = result.artifact
+    meta = artifact.meta if artifact else {}
+    return {
+        "run_id": run_id, "position": result.position, "status": result.status,
+        "title": view_title(result.spec),
+        "emulated": bool(meta.get("emulated")),
+        "image": artifact.value if artifact else None, "mime": artifact.mime_type if artifact else None,
+        "file_name": f"run{run_id}-{result.position + 1}-{result.spec.provider}.{artifact.name.rsplit('.', 1)[1]}"
+        if artifact else None,
+        "size": f"{artifact.width}x{artifact.height}" if artifact else None,
+        "latency_s": result.latency_ms / 1000, "seed": meta.get("seed"), "cost": result.cost.label(),
+        "warnings": list(result.warnings), "error": str(result.error) if result.error else None,
+        "error_kind": result.error.kind if result.error else None,
+        "prompt": result.prompt, "negative_prompt": result.negative_prompt,
+        "revised_prompt": meta.get("revised_prompt"), "options": result.effective_options,
+    }
+
+
+def caption(item: dict[str, Any]) -> str:
+    parts = [f"{item['latency_s']:.1f} s"]
+    if item["seed"] is not None:
+        parts.append(f"seed {item['seed']}")
+    parts += [item["cost"], item["size"]] if item["size"] else [item["cost"]]
+    return " · ".join(parts)
+
+
+def show(item: dict[str, Any]) -> None:
+    badge = " :orange-badge[emulated]" if item["emulated"] else ""
+    st.markdown(f"**{item['title']}**{badge}")
+    if item["image"] is None:
+        st.error(item["error"] or "No image.", icon="⚠️")
+        return
+    st.image(item["image"], width="stretch")
+    st.caption(caption(item))
+    if item["status"] == "filtered":
+        st.warning("The provider's content filter flagged this image.", icon="🛡️")
+    for warning in item["warnings"]:
+        st.caption(f"⚠️ {warning}")
+    with st.expander("Prompt and options"):
+        st.markdown("**Prompt sent**")
+        st.code(item["prompt"], language=None, wrap_lines=True)
+        if item["negative_prompt"]:
+            st.markdown("**Negative prompt**")
+            st.code(item["negative_prompt"], language=None, wrap_lines=True)
+        if item["revised_prompt"]:
+            st.markdown("**Revised by the provider**")
+            st.code(item["revised_prompt"], language=None, wrap_lines=True)
+        st.json(item["options"], expanded=True)
+    st.download_button("Download", item["image"], file_name=item["file_name"], mime=item["mime"],
+                       key=f"dl.{item['run_id']}.{item['position']}", on_click="ignore", use_container_width=True)
+
+
+def pending(title: str, emulated: bool) -> None:
+    badge = " :orange-badge[emulated]" if emulated else ""
+    st.markdown(f"**{title}**{badge}")
+    st.info("Generating…", icon="⏳")

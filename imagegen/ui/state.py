@@ -1,0 +1,151 @@
+"""The Compare page's settings in st.session_state, under explicit keys.
+
+Every setting widget has a key starting with "cmp."; `persist()` re-assigns those keys at the top of
+each run so Streamlit keeps them across page switches. Buttons use "btn." keys (they cannot be set).
+Option widgets are keyed by slot *and model*, so switching a slot's model back restores its options.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from imagegen import catalog
+from imagegen.rules import Ruleset
+from imagegen.slots import SlotSpec
+
+PREFIX = "cmp."
+DEFAULT_SLOTS = (
+    ("local", "procedural-v1"),
+    ("openai", "gpt-image-1"),
+    ("bedrock", "stability.stable-diffusion-xl-v1"),
+    ("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"),
+)
+DEFAULT_PROMPT = "a red fox in a green forest at sunset"
+
+
+def persist() -> None:
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(PREFIX):
+            st.session_state[key] = st.session_state[key]
+
+
+def provider_key(sid: int) -> str:
+    return f"{PREFIX}slot.{sid}.provider"
+
+
+def model_key(sid: int) -> str:
+    return f"{PREFIX}slot.{sid}.model"
+
+
+def option_key(sid: int, model: str, name: str) -> str:
+    return f"{PREFIX}slot.{sid}.{model}.opt.{name}"
+
+
+def init() -> None:
+    """First visit: a prompt, one rule set each way, and four providers to compare."""
+    state = st.session_state
+    if f"{PREFIX}slot_ids" in state:
+        return
+    state[f"{PREFIX}prompt"] = DEFAULT_PROMPT
+    state[f"{PREFIX}next_id"] = 0
+    state[f"{PREFIX}slot_ids"] = []
+    for provider, model in DEFAULT_SLOTS:
+        add_slot(provider, model)
+    for polarity, name, rules in (("pos", "Style", "storybook illustration"), ("neg", "Avoid", "blurry\ntext")):
+        state[f"{PREFIX}rs.{polarity}.ids"] = []
+        add_ruleset(polarity, name, rules)
+
+
+def new_id() -> int:
+    sid = st.session_state[f"{PREFIX}next_id"]
+    st.session_state[f"{PREFIX}next_id"] = sid + 1
+    return sid
+
+
+# -- slots -------------------------------------------------------------------------------------
+def slot_ids() -> list[int]:
+    return list(st.session_state[f"{PREFIX}slot_ids"])
+
+
+def add_slot(provider: str = "local", model: str | None = None) -> int:
+    sid = new_id()
+    st.session_state[provider_key(sid)] = provider
+    st.session_state[model_key(sid)] = model or catalog.get_provider(provider).default_model
+    st.session_state[f"{PREFIX}slot_ids"] = slot_ids() + [sid]
+    return sid
+
+
+def remove_slot(sid: int) -> None:
+    st.session_state[f"{PREFIX}slot_ids"] = [s for s in slot_ids() if s != sid]
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{PREFIX}slot.{sid}.")]:
+        del st.session_state[key]
+
+
+def duplicate_slot(sid: int) -> int:
+    copy = new_id()
+    prefix, new_prefix = f"{PREFIX}slot.{sid}.", f"{PREFIX}slot.{copy}."
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        st.session_state[new_prefix + key[len(prefix):]] = st.session_state[key]
+    ids = slot_ids()
+    ids.insert(ids.index(sid) + 1, copy)
+    st.session_state[f"{PREFIX}slot_ids"] = ids
+    return copy
+
+
+def provider_changed(sid: int) -> None:
+    """A new provider starts on its default model."""
+    provider = catalog.get_provider(st.session_state[provider_key(sid)])
+    st.session_state[model_key(sid)] = provider.default_model
+
+
+def slot_spec(sid: int) -> SlotSpec:
+    provider = st.session_state[provider_key(sid)]
+    model_id = st.session_state[model_key(sid)]
+    model = catalog.get_provider(provider).model(model_id)
+    options: dict[str, Any] = {}
+    for option in model.options if model else ():
+        options[option.name] = st.session_state.get(option_key(sid, model_id, option.name), option.default)
+    return SlotSpec(provider, model_id, options)
+
+
+def load_slot_specs(specs: list[SlotSpec]) -> None:
+    """Replace the slots with these (used by re-run from history)."""
+    for sid in slot_ids():
+        remove_slot(sid)
+    for spec in specs:
+        sid = add_slot(spec.provider, spec.model)
+        for name, value in spec.options.items():
+            st.session_state[option_key(sid, spec.model, name)] = value
+
+
+# -- rule sets ---------------------------------------------------------------------------------
+def ruleset_ids(polarity: str) -> list[int]:
+    return list(st.session_state.get(f"{PREFIX}rs.{polarity}.ids", []))
+
+
+def ruleset_key(polarity: str, rid: int, field: str) -> str:
+    return f"{PREFIX}rs.{polarity}.{rid}.{field}"
+
+
+def add_ruleset(polarity: str, name: str = "", rules: str = "") -> None:
+    rid = new_id()
+    st.session_state[ruleset_key(polarity, rid, "name")] = name or f"Rule set {len(ruleset_ids(polarity)) + 1}"
+    st.session_state[ruleset_key(polarity, rid, "rules")] = rules
+    st.session_state[f"{PREFIX}rs.{polarity}.ids"] = ruleset_ids(polarity) + [rid]
+
+
+def remove_ruleset(polarity: str, rid: int) -> None:
+    st.session_state[f"{PREFIX}rs.{polarity}.ids"] = [r for r in ruleset_ids(polarity) if r != rid]
+    for field in ("name", "rules"):
+        st.session_state.pop(ruleset_key(polarity, rid, field), None)
+
+
+def rulesets(polarity: str) -> list[Ruleset]:
+    result = []
+    for rid in ruleset_ids(polarity):
+        text = st.session_state.get(ruleset_key(polarity, rid, "rules"), "")
+        rules = [line.strip() for line in text.splitlines() if line.strip()]
+        result.append(Ruleset(st.session_state.get(ruleset_key(polarity, rid, "name"), ""), rules))
+    return result

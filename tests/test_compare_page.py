@@ -1,0 +1,110 @@
+"""The Compare page through Streamlit's AppTest, with the built-in emulator and a temporary history."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from imagegen.history import HistoryStore
+from imagegen.ui import state
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TITAN = "amazon.titan-image-generator-v1"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMAGEGEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("IMAGEGEN_DATABASE_URL", raising=False)
+    st.cache_data.clear()
+    return tmp_path / "data"
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def three_slots(at: AppTest) -> AppTest:
+    """Local + OpenAI + Bedrock Titan, with a few options set."""
+    at.button(key="btn.rm.3").click().run()  # drop the default Leonardo slot
+    at.selectbox(key=state.model_key(2)).set_value(TITAN).run()
+    at.selectbox(key=state.option_key(0, "procedural-v1", "style_preset")).set_value("watercolor")
+    at.number_input(key=state.option_key(0, "procedural-v1", "seed")).set_value(42)
+    at.selectbox(key=state.option_key(1, "gpt-image-1", "quality")).set_value("low")
+    at.number_input(key=state.option_key(2, TITAN, "width")).set_value(512)
+    at.number_input(key=state.option_key(2, TITAN, "height")).set_value(512)
+    return at.run()
+
+
+def test_generate_three_providers_shows_three_images_and_saves_them(data_dir):
+    at = three_slots(open_app())
+    assert "Estimated cost of this run" in " ".join(m.value for m in at.markdown)
+    at.button(key="btn.generate").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("image")) == 3
+    captions = " ".join(c.value for c in at.caption)
+    assert "seed 42" in captions and "All 3 results" in captions
+
+    store = HistoryStore(data_dir=str(data_dir))
+    [summary] = store.list_runs()
+    run = store.get_run(summary.id)
+    assert run.prompt == state.DEFAULT_PROMPT
+    assert [(g.provider, g.model, g.status) for g in run.generations] == [
+        ("local", "procedural-v1", "ok"), ("openai", "gpt-image-1", "ok"), ("bedrock", TITAN, "ok")]
+    local, openai, titan = run.generations
+    assert local.seed == 42 and not local.emulated and openai.emulated and titan.emulated
+    assert local.requested_options["style_preset"] == "watercolor"
+    assert titan.effective_options["width"] == 512
+    assert run.rulesets == [{"name": "Style", "rules": ["storybook illustration"]}]
+    for generation in run.generations:
+        [image] = generation.images
+        assert store.image_path(image).is_file()
+        assert store.image_bytes(image)[:4] == b"\x89PNG"
+
+
+def test_invalid_option_is_explained_and_nothing_is_saved(data_dir):
+    at = three_slots(open_app())
+    at.number_input(key=state.option_key(2, TITAN, "width")).set_value(1000).run()
+    at.button(key="btn.generate").click().run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Slot 3" in errors and "size 1000x512 is not accepted" in errors
+    assert len(at.get("image")) == 0
+    assert HistoryStore(data_dir=str(data_dir)).count_runs() == 0
+
+
+def test_missing_credentials_are_named_when_emulation_is_off(data_dir):
+    at = open_app()
+    at.toggle(key="emulate").set_value(False).run()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "OPENAI_API_KEY is not set" in warnings and "LEONARDO_API_KEY is not set" in warnings
+    at.button(key="btn.generate").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Slot 2" in errors and "OPENAI_API_KEY" in errors and "turn on emulation" in errors
+    assert HistoryStore(data_dir=str(data_dir)).count_runs() == 0
+
+
+def test_slots_can_be_duplicated_and_settings_survive_reruns(data_dir):
+    at = open_app()
+    at.selectbox(key=state.option_key(1, "gpt-image-1", "quality")).set_value("high").run()
+    at.button(key="btn.dup.1").click().run()
+    ids = at.session_state["cmp.slot_ids"]
+    assert len(ids) == 5 and ids[2] == 6  # ids 0-3 are the first slots, 4-5 the rule sets
+    assert at.selectbox(key=state.option_key(6, "gpt-image-1", "quality")).value == "high"
+    at.text_area(key="cmp.prompt").set_value("a blue whale").run()
+    at.run()
+    assert at.text_area(key="cmp.prompt").value == "a blue whale"
+
+
+def test_rule_sets_can_be_saved_to_and_loaded_from_the_library(data_dir):
+    at = open_app()
+    at.button(key="btn.rs.save.neg.5").click().run()
+    assert "Saved rule set 'Avoid'" in " ".join(s.value for s in at.success)
+    at.button(key="btn.rs.load.neg").click().run()
+    negatives = at.session_state["cmp.rs.neg.ids"]
+    assert len(negatives) == 2
+    assert at.text_area(key=state.ruleset_key("neg", negatives[1], "rules")).value == "blurry\ntext"
