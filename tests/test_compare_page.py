@@ -108,3 +108,21 @@ def test_rule_sets_can_be_saved_to_and_loaded_from_the_library(data_dir):
     negatives = at.session_state["cmp.rs.neg.ids"]
     assert len(negatives) == 2
     assert at.text_area(key=state.ruleset_key("neg", negatives[1], "rules")).value == "blurry\ntext"
+
+
+def test_a_failing_provider_shows_its_error_in_its_column_and_is_recorded(data_dir):
+    from imagegen.ui.resources import get_emulator
+
+    at = open_app()  # the default four slots, emulated
+    get_emulator().inject("openai", "content_policy", count=1)
+    at.button(key="btn.generate").click().run()
+    assert not at.exception, at.exception
+    assert len(at.get("image")) == 3
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "safety system rejected" in errors[0]
+    store = HistoryStore(data_dir=str(data_dir))
+    run = store.get_run(store.list_runs()[0].id)
+    failed = run.generations[1]
+    assert (failed.provider, failed.status, failed.error_kind) == ("openai", "error", "content_policy")
+    assert failed.images == [] and "Rephrase" in failed.error_message
+    assert [g.status for g in run.generations] == ["ok", "error", "ok", "ok"]
