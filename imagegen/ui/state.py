@@ -149,3 +149,23 @@ def rulesets(polarity: str) -> list[Ruleset]:
         rules = [line.strip() for line in text.splitlines() if line.strip()]
         result.append(Ruleset(st.session_state.get(ruleset_key(polarity, rid, "name"), ""), rules))
     return result
+
+
+def has_settings() -> bool:
+    """Whether the Compare page holds settings a user may not want to lose."""
+    return f"{PREFIX}slot_ids" in st.session_state
+
+
+def load(prompt: str, rulesets_: list[dict], negative_rulesets: list[dict], specs: list[SlotSpec]) -> None:
+    """Replace the Compare page's prompt, rule sets and slots (re-run from the history)."""
+    state = st.session_state
+    state.setdefault(f"{PREFIX}next_id", 0)
+    state.setdefault(f"{PREFIX}slot_ids", [])
+    state[f"{PREFIX}prompt"] = prompt
+    load_slot_specs(specs)
+    for polarity, saved in (("pos", rulesets_), ("neg", negative_rulesets)):
+        for rid in ruleset_ids(polarity):
+            remove_ruleset(polarity, rid)
+        state[f"{PREFIX}rs.{polarity}.ids"] = []
+        for item in saved:
+            add_ruleset(polarity, item.get("name", ""), "\n".join(item.get("rules", [])))
