@@ -22,6 +22,7 @@ run: $(VENV)/.run-deps
 	$(VENV)/bin/streamlit run app.py
 
 test: $(VENV)/.dev-deps
+	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
 
 emulator: $(VENV)/.run-deps

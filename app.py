@@ -3,5 +3,9 @@
 import streamlit as st
 
 st.set_page_config(page_title="imagegen", page_icon="🎨", layout="wide")
-page = st.navigation([st.Page("pages/compare.py", title="Compare", icon="🖼️", default=True)])
+page = st.navigation([
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", default=True),
+    st.Page("pages/history.py", title="History", icon=":material/history:"),
+    st.Page("pages/providers.py", title="Providers", icon=":material/hub:"),
+])
 page.run()

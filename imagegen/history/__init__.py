@@ -25,6 +25,7 @@ from imagegen.history.records import (
     RunSummary,
     SavedRuleset,
 )
+from imagegen.history.search import RunFilter
 from imagegen.history.store import HistoryStore
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "HistoryStore",
     "ImageView",
     "RunDetail",
+    "RunFilter",
     "RunSummary",
     "SavedRuleset",
     "SchemaTooNewError",

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from imagegen.history import migrate, views
+from imagegen.history import migrate, search, views
 from imagegen.history.config import display_url, resolve_data_dir, resolve_database_url
 from imagegen.history.db import get_engine, lock_files, writer
 from imagegen.history.files import ImageFiles, StoredImage, make_thumbnail
@@ -39,6 +39,7 @@ from imagegen.history.records import (
     check_rulesets,
     check_text,
 )
+from imagegen.history.search import RunFilter
 
 log = logging.getLogger(__name__)
 QUICK_CHECK_IMAGES = 100
@@ -150,6 +151,26 @@ class HistoryStore:
                                    .where(Generation.run_id == run_id)).all()
             session.execute(delete(Run).where(Run.id == run_id))  # the database cascades to generations/images
         self._remove_unreferenced({key for pair in keys for key in pair if key})
+
+    # --- search (search.py) ------------------------------------------------------------------------
+
+    def search_runs(self, filters: RunFilter | None = None, limit: int = 20, offset: int = 0, *,
+                    use_fts: bool = True) -> tuple[list[RunSummary], int]:
+        """One page of the runs matching `filters`, newest first, and how many match in all (`limit=0`
+        counts only). Full-text search uses FTS5 when the database has it; `use_fts=False` forces the
+        portable LIKE search (see search.py)."""
+        for name, value in (("limit", limit), ("offset", offset)):
+            if _check_id(name, value) < 0:
+                raise ValueError(f"{name} must be >= 0, got {value}")
+        if filters is not None and not isinstance(filters, RunFilter):
+            raise ValueError(f"filters must be a RunFilter or None, got {type(filters).__name__}")
+        with Session(self._engine) as session:
+            return search.search_runs(session, filters, limit, offset, use_fts=use_fts)
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        """{"providers": [...], "models": [...]}: the distinct values in the history, sorted."""
+        with Session(self._engine) as session:
+            return search.filter_choices(session)
 
     # --- image files -------------------------------------------------------------------------------
 

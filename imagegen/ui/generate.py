@@ -48,7 +48,7 @@ def generate(prompt: str, emulate: bool) -> None:
                     for pos, exc in compare.check(slots, positive, negative)]
     if problems:
         for problem in problems:
-            st.error(problem, icon="🚫")
+            st.error(problem, icon=":material/block:")
         st.caption("Nothing was generated or saved. Fix the settings above and try again.")
         return
     run(slots, prompt, rulesets, negative_rulesets)

@@ -48,14 +48,14 @@ def show(item: dict[str, Any]) -> None:
     badge = " :orange-badge[emulated]" if item["emulated"] else ""
     st.markdown(f"**{item['title']}**{badge}")
     if item["image"] is None:
-        st.error(item["error"] or "No image.", icon="⚠️")
+        st.error(item["error"] or "No image.", icon=":material/error:")
         return
     st.image(item["image"], width="stretch")
     st.caption(caption(item))
     if item["status"] == "filtered":
-        st.warning("The provider's content filter flagged this image.", icon="🛡️")
+        st.warning("The provider's content filter flagged this image.", icon=":material/shield:")
     for warning in item["warnings"]:
-        st.caption(f"⚠️ {warning}")
+        st.caption(f":material/warning: {warning}")
     with st.expander("Prompt and options"):
         st.markdown("**Prompt sent**")
         st.code(item["prompt"], language=None, wrap_lines=True)
@@ -73,4 +73,4 @@ def show(item: dict[str, Any]) -> None:
 def pending(title: str, emulated: bool) -> None:
     badge = " :orange-badge[emulated]" if emulated else ""
     st.markdown(f"**{title}**{badge}")
-    st.info("Generating…", icon="⏳")
+    st.info("Generating…", icon=":material/hourglass_top:")

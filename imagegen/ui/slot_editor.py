@@ -21,11 +21,11 @@ def credential_line(status: CredentialStatus, emulate: bool, provider_id: str) -
     if provider_id == "local":
         st.caption("Offline, no key needed.")
     elif status.ok:
-        st.caption(f"🔑 Credentials from the {status.source}.")
+        st.caption(f":material/key: Credentials from the {status.source}.")
     elif emulate:
         st.caption(":orange-badge[emulated] No credentials: this slot runs against the built-in emulator.")
     else:
-        st.warning(f"No credentials: {status.message}", icon="🔑")
+        st.warning(f"No credentials: {status.message}", icon=":material/key_off:")
 
 
 def slot_card(position: int, sid: int, statuses: dict[str, CredentialStatus], emulate: bool) -> None:

@@ -1,0 +1,32 @@
+"""Providers: credentials (where from, never the value), SDK, endpoint, emulation, and a check. UI only."""
+
+import streamlit as st
+
+from imagegen import provider_status
+from imagegen.ui import sidebar
+from imagegen.ui.resources import get_emulator
+
+emulate = sidebar.show()
+st.title("Providers")
+st.caption("Credentials are read from environment variables or .streamlit/secrets.toml; only where they come "
+           "from is shown here.")
+
+for row in provider_status.rows(emulate):
+    with st.container(border=True):
+        name, state, action = st.columns([2, 4, 1], vertical_alignment="center")
+        name.markdown(f"**{row.label}**")
+        if row.id == "local":
+            state.markdown(":material/check_circle: Always available; no key needed.")
+        elif row.credentials_ok:
+            state.markdown(f":material/check_circle: Credentials from the {row.source}.")
+        elif row.emulated:
+            state.markdown(f":orange-badge[emulated] No credentials, so this provider runs against the built-in "
+                           f"emulator. For the real service: {row.what_to_set}")
+        else:
+            state.markdown(f":material/warning: {row.what_to_set}")
+        state.caption(f"SDK: {row.sdk} · Endpoint: {row.endpoint}")
+        if action.button("Check", key=f"btn.prov.check.{row.id}", use_container_width=True):
+            url = get_emulator().url if row.emulated else None
+            with st.spinner(f"Checking {row.label}…"):
+                result = provider_status.check(row.id, url)
+            (st.success if result.ok else st.error)(result.message)

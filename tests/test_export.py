@@ -1,0 +1,128 @@
+"""ZIP export: image files with provenance, manifests that match the history, filtered selections."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from PIL import Image
+
+from imagegen import provenance
+from imagegen.export import export_filtered, export_zip, filtered_run_ids, provenance_info
+from imagegen.history import HistoryStore, RunFilter, dispose_engines
+from tests.history.helpers import artifact, record
+
+
+@pytest.fixture
+def store(tmp_path):
+    yield HistoryStore(database_url=f"sqlite:///{tmp_path / 'h.db'}", data_dir=tmp_path / "data")
+    dispose_engines()
+
+
+@pytest.fixture
+def runs(store):
+    """Run 1: openai PNG, a failed azure slot, bedrock JPEG; run 2: an emulated leonardo WEBP."""
+    first = store.create_run("a red fox", [{"name": "style", "rules": ["watercolor"]}],
+                             [{"name": "avoid", "rules": ["blurry"]}])
+    store.add_generation(first, record(0, seed=11, cost_usd=0.04, latency_ms=800.0), artifact("png", seed=1))
+    store.add_generation(first, record(1, status="error", provider="azure", model="dall-e-3"))
+    store.add_generation(first, record(2, provider="bedrock", model="amazon.titan-image-generator-v1:0",
+                                       effective_options={"steps": 30, "cfg_scale": 7, "width": 64, "height": 48}),
+                         artifact("jpeg", seed=2))
+    second = store.create_run("an owl", [], [])
+    store.add_generation(second, record(0, provider="leonardo", model="phoenix", prompt="an owl", emulated=True),
+                         artifact("webp", seed=3))
+    return first, second
+
+
+def test_zip_holds_images_with_provenance_and_both_manifests(store, runs):
+    first, second = runs
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(store, [second, first])))
+    assert archive.namelist() == [
+        f"run-{first}/0-openai-gpt-image-1.png", f"run-{first}/2-bedrock-amazon.titan-image-generator-v1_0.jpg",
+        f"run-{second}/0-leonardo-phoenix.webp", "manifest.json", "manifest.csv"]
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["format"] == "imagegen-export" and manifest["missing_run_ids"] == []
+    assert [run["id"] for run in manifest["runs"]] == [first, second]
+    run = manifest["runs"][0]
+    assert (run["prompt"], run["rulesets"], run["negative_rulesets"]) == (
+        "a red fox", [{"name": "style", "rules": ["watercolor"]}], [{"name": "avoid", "rules": ["blurry"]}])
+    ok, failed, titan = run["generations"]
+    assert (failed["status"], failed["error_kind"], failed["images"]) == ("error", "rate_limit", [])
+    assert failed["error_message"].startswith("Too many requests")
+    assert (ok["seed"], ok["cost_usd"], ok["latency_ms"], ok["emulated"]) == (11, 0.04, 800.0, False)
+    assert ok["requested_options"] == {"size": "1024x1024", "quality": "high"}
+    assert titan["effective_options"]["steps"] == 30
+    assert manifest["runs"][1]["generations"][0]["emulated"] is True
+
+    stored = {g.id: g for g in store.get_run(first).generations + store.get_run(second).generations}
+    for run_id, generation in ((first, ok), (first, titan), (second, manifest["runs"][1]["generations"][0])):
+        (image,) = generation["images"]
+        original = store.image_bytes(stored[generation["id"]].image)
+        zipped = archive.read(image["file"])
+        assert image["sha256"] == hashlib.sha256(original).hexdigest() and image["provenance_embedded"] is True
+        assert zipped != original
+        with Image.open(io.BytesIO(zipped)) as a, Image.open(io.BytesIO(original)) as b:
+            assert a.tobytes() == b.tobytes()
+        embedded = provenance.read(zipped)["imagegen"]
+        assert (embedded["generation_id"], embedded["run_id"]) == (generation["id"], run_id)
+    with Image.open(io.BytesIO(archive.read(ok["images"][0]["file"]))) as png:
+        assert png.info["parameters"].startswith("a fox, watercolor\nNegative prompt: blurry\n")
+    assert "Steps: 30, CFG scale: 7, Size: 64x48" in provenance.read(archive.read(titan["images"][0]["file"]))[
+        "parameters"]
+
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    assert [(int(r["run_id"]), r["position"], r["status"], r["file"]) for r in rows] == [
+        (first, "0", "ok", ok["images"][0]["file"]), (first, "1", "error", ""),
+        (first, "2", "ok", titan["images"][0]["file"]), (second, "0", "ok", f"run-{second}/0-leonardo-phoenix.webp")]
+    assert json.loads(rows[0]["effective_options"]) == ok["effective_options"]
+    assert json.loads(rows[0]["rulesets"]) == run["rulesets"] and rows[0]["sha256"] == ok["images"][0]["sha256"]
+    assert rows[1]["error_kind"] == "rate_limit" and rows[1]["sha256"] == ""
+
+
+def test_the_same_runs_give_the_same_zip(store, runs):
+    first, second = runs
+    assert export_zip(store, [first, second]) == export_zip(store, [second, first, first])
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(store, [first, 999])))
+    assert json.loads(archive.read("manifest.json"))["missing_run_ids"] == [999]
+    assert all(name.startswith(f"run-{first}/") for name in archive.namelist()[:-2])
+
+
+def test_missing_files_and_empty_runs_are_listed_without_files(store, runs):
+    first, _ = runs
+    empty = store.create_run("nothing yet", [], [])
+    store.image_path(store.get_run(first).generations[0].image).unlink()
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(store, [first, empty])))
+    manifest = json.loads(archive.read("manifest.json"))
+    (image,) = manifest["runs"][0]["generations"][0]["images"]
+    assert image["missing"] is True and image["file"] is None
+    assert len(archive.namelist()) == 3  # the JPEG and the manifests
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    assert [(r["run_id"], r["generation_id"]) for r in rows][-1] == (str(empty), "")
+
+
+def test_export_of_a_filtered_selection(store, runs):
+    first, second = runs
+    names = zipfile.ZipFile(io.BytesIO(export_filtered(store, RunFilter(providers=("leonardo",))))).namelist()
+    assert names == [f"run-{second}/0-leonardo-phoenix.webp", "manifest.json", "manifest.csv"]
+    errors = zipfile.ZipFile(io.BytesIO(export_filtered(store, RunFilter(statuses=("error",)))))
+    assert [run["id"] for run in json.loads(errors.read("manifest.json"))["runs"]] == [first]
+    assert filtered_run_ids(store, None, max_runs=1) == [second]  # the newest
+    with pytest.raises(ValueError):
+        filtered_run_ids(store, None, max_runs=0)
+
+
+def test_provenance_info_comes_from_the_history_views(store, runs):
+    first, _ = runs
+    run = store.get_run(first)
+    info = provenance_info(run, run.generations[0])
+    assert info == {
+        "prompt": "a fox, watercolor", "negative_prompt": "blurry", "provider": "openai", "model": "gpt-image-1",
+        "options": {"size": "1024x1024", "quality": "high", "output_format": "png"}, "seed": 11,
+        "revised_prompt": None, "run_id": first, "generation_id": run.generations[0].id,
+        "created_at": run.generations[0].created_at.isoformat(), "emulated": False}
+    json.dumps(info)
