@@ -24,7 +24,8 @@ for row in provider_status.rows(emulate):
                            f"emulator. For the real service: {row.what_to_set}")
         else:
             state.markdown(f":material/warning: {row.what_to_set}")
-        state.caption(f"SDK: {row.sdk} · Endpoint: {row.endpoint}")
+        where = "the built-in emulator (loopback)" if row.emulated else row.endpoint
+        state.caption(f"SDK: {row.sdk} · Endpoint: {where}")
         if action.button("Check", key=f"btn.prov.check.{row.id}", use_container_width=True):
             url = get_emulator().url if row.emulated else None
             with st.spinner(f"Checking {row.label}…"):

@@ -84,6 +84,10 @@ def page(app_url):
 def shoot(page, name: str) -> Path:
     """Save a screenshot under test-artifacts/ (git-ignored) and return its path."""
     path = ARTIFACTS / f"{name}.png"
+    try:  # until Streamlit has finished the current script run, so the picture is complete
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=15_000)
+    except Exception:  # noqa: BLE001 - a screenshot of a busy page is still worth keeping
+        pass
     page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     return path

@@ -78,4 +78,12 @@ def test_compare_history_rerun_export_delete(page):
     page.get_by_role("button", name="Delete run").click()
     page.get_by_role("button", name="Delete", exact=True).click()
     page.get_by_text("Deleted run #1.").wait_for()
+    page.get_by_text("No runs match").wait_for()
     shoot(page, "06-deleted")
+
+    # 7. Providers: where credentials come from (never the values), and a check against the emulator.
+    page.get_by_role("link", name="Providers").click()
+    page.get_by_role("button", name="Check").nth(3).click()  # Amazon Bedrock, emulated
+    page.get_by_text("The emulator answered").wait_for()
+    assert page.get_by_text("AWS_ACCESS_KEY_ID").count() >= 1
+    shoot(page, "07-providers")
