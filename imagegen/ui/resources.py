@@ -24,8 +24,13 @@ def get_store() -> HistoryStore:
 
 @st.cache_resource(show_spinner=False)
 def get_emulator() -> Emulator:
-    """The built-in emulator on a free loopback port, started on first use."""
-    return Emulator(port=0, quiet=True).start()
+    """The built-in emulator on a free loopback port, started on first use.
+
+    `IMAGEGEN_EMULATOR_LATENCY=SECONDS` adds that latency to every emulated request (demos, benchmarks)."""
+    emulator = Emulator(port=0, quiet=True).start()
+    if latency := os.environ.get("IMAGEGEN_EMULATOR_LATENCY"):
+        emulator.inject("*", "latency", seconds=float(latency))
+    return emulator
 
 
 @st.cache_data(ttl=60, show_spinner=False)
