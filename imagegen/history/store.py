@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import defaultdict
 from pathlib import Path
 
 from sqlalchemy import delete, func, or_, select
@@ -122,21 +121,7 @@ class HistoryStore:
         with Session(self._engine) as session:
             runs = session.scalars(select(Run).order_by(Run.created_at.desc(), Run.id.desc())
                                    .limit(limit).offset(offset)).all()
-            ids = [run.id for run in runs]
-            generations, images = defaultdict(list), defaultdict(list)
-            if ids:
-                rows = session.execute(
-                    select(Generation.run_id, Generation.position, Generation.provider, Generation.status,
-                           Generation.cost_usd).where(Generation.run_id.in_(ids))
-                    .order_by(Generation.run_id, Generation.position, Generation.id))
-                for run_id, *rest in rows:
-                    generations[run_id].append(tuple(rest))
-                image_rows = session.execute(
-                    select(Generation.run_id, Image).join(Image.generation).where(Generation.run_id.in_(ids))
-                    .order_by(Generation.position, Generation.id, Image.id))
-                for run_id, image in image_rows:
-                    images[run_id].append(image)
-            return [views.run_summary(run, generations[run.id], images[run.id]) for run in runs]
+            return search.summaries(session, list(runs))
 
     def count_runs(self) -> int:
         with Session(self._engine) as session:
