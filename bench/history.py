@@ -8,12 +8,13 @@ Peak memory of loading one page (search_runs + get_run of its 10 runs) is measur
 every size in `--sizes`, to show it does not grow with the history.
 
 Usage: .venv/bin/python bench/history.py [--generations 100000] [--runs 35000] [--sizes 10000,100000]
-                                         [--repeat 7] [--keep]
+                                         [--repeat 15] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import shutil
 import statistics
@@ -27,8 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from history_seed import RARE_WORD, WORDS, seed  # noqa: E402
+from PIL import Image as PILImage  # noqa: E402
+from PIL import PngImagePlugin  # noqa: E402
 
-from imagegen.history import HistoryStore, RunFilter, dispose_engines  # noqa: E402
+from imagegen.artifacts import ImageArtifact  # noqa: E402
+from imagegen.history import GenerationRecord, HistoryStore, RunFilter, dispose_engines  # noqa: E402
 
 PAGE = 10
 COMMON_WORD = WORDS[0]
@@ -88,6 +92,26 @@ def page_memory(store: HistoryStore, repeat: int) -> dict:
     return {"peak_kib_median": round(statistics.median(peaks), 1), "peak_kib_max": round(max(peaks), 1)}
 
 
+def record_run(store: HistoryStore, index: int) -> int:
+    """create_run + 3 x add_generation, each with a unique tiny PNG (as the Compare page records a run)."""
+    run_id = store.create_run(f"a {RARE_WORD} over the {COMMON_WORD} {index}", rulesets=[], negative_rulesets=[])
+    for position in range(3):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (16, 16), (index % 256, position, 7)).save(buffer, "PNG",
+                                                                       pnginfo=_text_chunk(f"{index}-{position}"))
+        artifact = ImageArtifact(buffer.getvalue(), {"provider": "local", "model": "local-procedural",
+                                                     "prompt": "bench", "options": {"size": "16x16"}})
+        store.add_generation(run_id, GenerationRecord.from_artifact(artifact, position=position,
+                                                                    requested_options={"size": "16x16"}), artifact)
+    return run_id
+
+
+def _text_chunk(value: str):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("bench", value)
+    return info
+
+
 def measure_api(store: HistoryStore, repeat: int) -> dict:
     results = {}
     results["first page"] = timed(lambda _: store.search_runs(None, limit=PAGE), repeat)
@@ -97,6 +121,9 @@ def measure_api(store: HistoryStore, repeat: int) -> dict:
                                             repeat)
     results["search (rare word)"] = timed(lambda _: store.search_runs(RunFilter(text=RARE_WORD), limit=PAGE),
                                           repeat)
+    counts = {"common": store.search_runs(RunFilter(text=COMMON_WORD), limit=0)[1],
+              "rare": store.search_runs(RunFilter(text=RARE_WORD), limit=0)[1],
+              "filtered": store.search_runs(filtered, limit=0)[1]}
     visible = [run.id for run in store.search_runs(None, limit=PAGE)[0]]
     total = store.count_runs()
     # details of runs spread over the history (not only the newest)
@@ -105,12 +132,14 @@ def measure_api(store: HistoryStore, repeat: int) -> dict:
     results["page: 10 x get_run"] = timed(lambda _: [store.get_run(run_id) for run_id in visible], repeat)
     results["page + 10 details"] = timed(
         lambda _: [store.get_run(run.id) for run in store.search_runs(None, limit=PAGE)[0]], repeat)
-    # delete runs from the middle of the history, a different one each time
+    # delete runs from the middle of the history, a different one each time; their files are shared with
+    # ~10k other image rows each (the seed reuses 8 files), so none is removed
     victims = [total // 2 + index for index in range(repeat + 1)]
-    results["delete run"] = timed(lambda index: store.delete_run(victims[index]), repeat)
-    counts = {"common": store.search_runs(RunFilter(text=COMMON_WORD), limit=0)[1],
-              "rare": store.search_runs(RunFilter(text=RARE_WORD), limit=0)[1],
-              "filtered": store.search_runs(filtered, limit=0)[1]}
+    results["delete run (shared files)"] = timed(lambda index: store.delete_run(victims[index]), repeat)
+    # the path the app takes: a run of 3 slots with a new (unique) image each, then deleting it removes its files
+    created = []
+    results["record run (3 slots)"] = timed(lambda index: created.append(record_run(store, index)), repeat)
+    results["delete run (own files)"] = timed(lambda index: store.delete_run(created[index]), repeat)
     return {"timings": results, "matches": counts}
 
 
@@ -121,7 +150,7 @@ def main() -> None:
     parser.add_argument("--sizes", default=None,
                         help="comma-separated generation counts for the memory comparison "
                              "(default: generations/10 and generations); runs scale in proportion")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dirs and print where")
     parser.add_argument("--out", default="bench/results/history.json")
     args = parser.parse_args()
@@ -163,9 +192,9 @@ def main() -> None:
     print(f"\nat {args.generations:,} generations / {full['seed']['runs']:,} runs "
           f"(matches: '{COMMON_WORD}' {full['matches']['common']:,} runs, '{RARE_WORD}' {full['matches']['rare']:,}, "
           f"openai+error {full['matches']['filtered']:,})")
-    print(f"{'operation':<22} {'first ms':>9} {'median ms':>10} {'max ms':>8} {'target':>10} {'holds':>6}")
+    print(f"{'operation':<26} {'first ms':>9} {'median ms':>10} {'max ms':>8} {'target':>10} {'holds':>6}")
     for name, first, median, worst, target, holds in rows:
-        print(f"{name:<22} {first:>9} {median:>10} {worst:>8} {target:>10} {holds:>6}")
+        print(f"{name:<26} {first:>9} {median:>10} {worst:>8} {target:>10} {holds:>6}")
     peaks = {size: entry["page_memory"]["peak_kib_median"] for size, entry in report["sizes"].items()}
     smallest, largest = peaks[str(sizes[0])], peaks[str(sizes[-1])]
     ratio = largest / smallest if smallest else float("inf")

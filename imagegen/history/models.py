@@ -94,6 +94,7 @@ class Generation(Base):
         Index(None, "model"),
         Index(None, "status"),
         Index(None, "created_at"),
+        Index(None, "provider", "status", "run_id"),  # 0003: the History page's provider + status filter
         {"sqlite_autoincrement": True},
     )
 
@@ -125,7 +126,8 @@ class Generation(Base):
 
 class Image(Base):
     __tablename__ = "images"
-    __table_args__ = (Index(None, "sha256"), Index(None, "generation_id"), {"sqlite_autoincrement": True})
+    __table_args__ = (Index(None, "sha256"), Index(None, "generation_id"), Index(None, "storage_key"),
+                      Index(None, "thumbnail_key"), {"sqlite_autoincrement": True})  # 0003: file reference checks
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     generation_id: Mapped[int] = mapped_column(ForeignKey("generations.id", ondelete="CASCADE"))

@@ -118,4 +118,4 @@ def test_the_schema_is_not_created_by_the_models(store):
     names = {name for name in inspect(store.engine).get_table_names() if not is_search_index_table(name)}
     assert names == set(EXPECTED_COLUMNS) | {"alembic_version"}
     assert "runs_fts" in inspect(store.engine).get_table_names()  # migration 0002's full-text index
-    assert current_revision(store.engine) == head_revision() == "0002"
+    assert current_revision(store.engine) == head_revision() == "0003"
