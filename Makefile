@@ -31,6 +31,8 @@ emulator: $(VENV)/.run-deps
 bench: $(VENV)/.dev-deps
 	bash scripts/ensure_chromium.sh
 	$(PY) bench/local_driver.py
+	$(PY) bench/fanout.py
+	$(PY) bench/overhead.py
 	$(PY) bench/history.py
 	$(PY) bench/compare_click.py --latency 1.0
 

@@ -37,6 +37,12 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
     def resolve_endpoint(self) -> str:
         return credentials.require(self.provider.credentials[1], self.azure_endpoint, self.provider_id).rstrip("/")
 
+    def client_key(self) -> tuple:
+        token = None if self.azure_ad_token_provider else self.azure_ad_token or os.environ.get("AZURE_OPENAI_AD_TOKEN")
+        api_key = None if self.uses_token() else self.resolve_api_key()
+        return (self.resolve_endpoint(), self.azure_deployment, self.api_version, api_key, token,
+                id(self.azure_ad_token_provider))
+
     def uses_token(self) -> bool:
         return bool(self.azure_ad_token or self.azure_ad_token_provider or os.environ.get("AZURE_OPENAI_AD_TOKEN"))
 

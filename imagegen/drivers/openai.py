@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 from typing import Any
 
 import openai
@@ -53,6 +54,8 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
         self.negative_prompt_fallback = negative_prompt_fallback
         self.timeout = timeout
         self.max_retries = max_retries
+        self._clients: dict[tuple, openai.OpenAI] = {}  # one client (and connection pool) per key + endpoint
+        self._clients_lock = threading.Lock()
 
     # -- options ---------------------------------------------------------------------------
     def requested_options(self) -> dict[str, Any]:
@@ -104,11 +107,23 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
                              organization=self.organization, timeout=self.timeout,
                              max_retries=self.max_retries)
 
+    def client_key(self) -> tuple:
+        """What a client depends on; read at call time, so a changed variable gets a new client."""
+        return (self.resolve_api_key(), self.base_url or os.environ.get("OPENAI_BASE_URL"), self.organization)
+
+    def get_client(self) -> openai.OpenAI:
+        key = self.client_key()
+        with self._clients_lock:
+            if key not in self._clients:
+                self._clients.clear()
+                self._clients[key] = self.make_client()
+            return self._clients[key]
+
     def secrets(self) -> list[str | None]:
         return [self.api_key, os.environ.get(self.provider.credentials[0].env)]
 
     def send(self, request: Request) -> Result:
-        client = self.make_client()
+        client = self.get_client()
         try:
             raw = client.images.with_raw_response.generate(**request.body)
             response = raw.parse()

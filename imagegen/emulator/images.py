@@ -7,6 +7,7 @@ emulated provider and model, so emulated results shown side by side are told apa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import threading
@@ -32,10 +33,14 @@ def caption(provider_label: str, model: str, deployment: str | None = None) -> s
     return f"EMULATED · {provider_label} · {name}"
 
 
+@functools.lru_cache(maxsize=32)
 def make_image(prompt: str, *, width: int, height: int, text: str, fmt: str = "png",
                compression: int | None = None, index: int = 0, transparent: bool = False,
                blurred: bool = False) -> bytes:
     """Render, label and encode one image. `compression` is the JPEG/WEBP quality (0-100).
+
+    Cached: the same request gives the same bytes, and a real provider renders on its own machines, so
+    re-rendering here would only steal the CPU of the client being measured (bench/fanout.py).
 
     `blurred` is what a content-filtered image looks like: the picture heavily blurred, the label sharp."""
     image = render.render(prompt, seed=seed_for(prompt, index), width=width, height=height)

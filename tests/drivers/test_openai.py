@@ -197,3 +197,15 @@ def test_unreachable_endpoint_says_what_to_check(closed_port_url, monkeypatch):
     with pytest.raises(ProviderError, match="Could not reach OpenAI.*base URL") as info:
         driver.run_text_to_image(["x"])
     assert info.value.retryable
+
+
+def test_client_is_reused_and_replaced_when_the_key_changes(openai_env, monkeypatch):
+    driver = OpenAiImageGenerationDriver(model="gpt-image-1")
+    driver.run_text_to_image(["a"])
+    first = driver.get_client()
+    driver.run_text_to_image(["b"])
+    assert driver.get_client() is first
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-rotated-key-0000000000")
+    driver.run_text_to_image(["c"])
+    assert driver.get_client() is not first
+    assert openai_env.last_request("openai").headers["authorization"] == "Bearer sk-rotated-key-0000000000"

@@ -1,0 +1,305 @@
+"""Fan-out: wall time of K emulated slots through imagegen.compare.run vs the slowest slot, a plain
+sequential loop over the same imagegen drivers, and Griptape 1.13's drivers called in a loop.
+
+Every provider gets an injected latency L per request (emu.inject(provider, "latency", seconds=L)), so
+the best possible wall time for K slots in parallel is about max(L) ("limit"); the emulator's own
+rendering (~0.1-0.5 s per image, in this process) comes on top. The "one slow slot" variant adds a
+count=1 latency fault on OpenAI, so exactly one slot (slot 0) takes `--slow` seconds.
+
+Griptape runs in a bench-only venv, bench/.venv-griptape (created from bench/requirements-griptape.txt
+when missing), through bench/griptape_runner.py; the emulator always runs in this process.
+
+Usage: .venv/bin/python bench/fanout.py [--ks 2 4 8] [--latency 1.0] [--slow 2.0] [--repeat 1] [--no-griptape]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from imagegen import compare  # noqa: E402
+from imagegen.emulator import Emulator  # noqa: E402
+from imagegen.slots import SlotSpec, build_driver  # noqa: E402
+
+PROMPT = "a red fox in a green forest at sunset"
+PROVIDERS = ("openai", "azure", "bedrock", "leonardo")
+SPECS = [
+    SlotSpec("openai", "gpt-image-1", {"quality": "low"}),
+    SlotSpec("azure", "dall-e-3"),
+    SlotSpec("bedrock", "stability.stable-diffusion-xl-v1"),
+    SlotSpec("bedrock", "amazon.titan-image-generator-v1", {"width": 512, "height": 512}),
+    SlotSpec("bedrock", "amazon.nova-canvas-v1:0"),
+    SlotSpec("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"),  # polls: create, PENDING, COMPLETE, download
+]
+TARGET = 1.10  # imagegen wall <= TARGET x max(L) at the largest K
+GRIPTAPE_VENV = ROOT / "bench" / ".venv-griptape"
+GRIPTAPE_REQS = ROOT / "bench" / "requirements-griptape.txt"
+GRIPTAPE_RUNNER = ROOT / "bench" / "griptape_runner.py"
+
+
+def specs_for(k: int) -> list[SlotSpec]:
+    """The first k slots of the mix, cycling (K=8 repeats OpenAI and Azure)."""
+    return [SPECS[i % len(SPECS)] for i in range(k)]
+
+
+def set_faults(emu: Emulator, latency: float, slow: float | None) -> None:
+    """Latency L on every request of every provider; with `slow`, the next OpenAI request gets `slow` s total."""
+    emu.reset()
+    if latency > 0:
+        for provider in PROVIDERS:
+            emu.inject(provider, "latency", seconds=latency)
+    if slow is not None and slow > latency:
+        emu.inject("openai", "latency", seconds=slow - latency, count=1)
+
+
+def time_compare(url: str, k: int) -> dict:
+    slots = [compare.Slot(spec, build_driver(spec, url)) for spec in specs_for(k)]
+    started = time.monotonic()
+    results = list(compare.run(slots, [PROMPT]))
+    wall = time.monotonic() - started
+    errors = [f"{r.spec.provider} {r.spec.model}: {r.error}" for r in results if r.error]
+    per_slot = sorted((r.position, round(r.finished_at - r.started_at, 3)) for r in results)
+    return {"wall_s": round(wall, 4), "slot_s": [s for _, s in per_slot], "errors": errors}
+
+
+def time_sequential(url: str, k: int) -> dict:
+    drivers = [build_driver(spec, url) for spec in specs_for(k)]
+    errors = []
+    started = time.monotonic()
+    for spec, driver in zip(specs_for(k), drivers, strict=True):
+        try:
+            driver.run_text_to_image([PROMPT])
+        except Exception as exc:
+            errors.append(f"{spec.provider} {spec.model}: {exc}")
+    return {"wall_s": round(time.monotonic() - started, 4), "errors": errors}
+
+
+def warm_up(emu: Emulator) -> list[dict]:
+    """Zero-latency calls per slot: the first pass warms imports, the second is each slot's floor."""
+    emu.reset()
+    for spec in SPECS:
+        build_driver(spec, emu.url).run_text_to_image([PROMPT])
+    rows = []
+    for spec in SPECS:
+        started = time.perf_counter()
+        build_driver(spec, emu.url).run_text_to_image([PROMPT])
+        rows.append({"slot": f"{spec.provider} {spec.model}", "s": round(time.perf_counter() - started, 3)})
+    return rows
+
+
+# ---- Griptape ------------------------------------------------------------------------------------
+
+def griptape_python() -> tuple[Path | None, str]:
+    """The bench venv's python, creating the venv when missing; (None, reason) when it cannot be had."""
+    python = GRIPTAPE_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {GRIPTAPE_VENV} (Griptape, bench only) ...", flush=True)
+        made = subprocess.run([sys.executable, "-m", "venv", str(GRIPTAPE_VENV)], capture_output=True, text=True)
+        if made.returncode != 0:
+            return None, f"python -m venv failed: {made.stderr.strip()[-300:]}"
+    check = subprocess.run([str(python), "-c", "import griptape, boto3, openai, requests, PIL"], capture_output=True)
+    if check.returncode != 0:
+        pip = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(GRIPTAPE_REQS)],
+                             capture_output=True, text=True)
+        if pip.returncode != 0:
+            return None, f"pip install -r {GRIPTAPE_REQS.name} failed: {pip.stderr.strip()[-300:]}"
+    return python, ""
+
+
+class Runner:
+    """A client subprocess (Griptape's runner, or this script's --worker); the parent injects each phase's
+    faults between the child's "ready" and our "go", so warm-up calls run without latency."""
+
+    def __init__(self, command: list[str]):
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        self.warm = self.read("warm")
+
+    @classmethod
+    def griptape(cls, python: Path, emu: Emulator, phases: list[dict], k_max: int) -> Runner:
+        slots = [spec.to_dict() for spec in specs_for(k_max)]
+        return cls([str(python), str(GRIPTAPE_RUNNER), "--url", emu.url, "--slots", json.dumps(slots),
+                    "--phases", json.dumps(phases)])
+
+    @classmethod
+    def imagegen(cls, emu: Emulator, phases: list[dict]) -> Runner:
+        return cls([sys.executable, str(Path(__file__).resolve()), "--worker", emu.url, "--phases", json.dumps(phases)])
+
+    def read(self, event: str) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait(timeout=10)
+            raise RuntimeError(f"griptape runner exited ({self.proc.returncode}): "
+                               f"{self.proc.stderr.read().strip()[-400:]}")
+        payload = json.loads(line)
+        if payload.get("event") != event:
+            raise RuntimeError(f"griptape runner sent {payload.get('event')!r}, expected {event!r}")
+        return payload
+
+    def run_phase(self, emu: Emulator, latency: float, slow: float | None) -> dict:
+        self.read("ready")
+        set_faults(emu, latency, slow)
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        return self.read("result")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def worker(url: str, phases: list[dict]) -> None:
+    """--worker: compare.run in its own process, so the client does not share the emulator's GIL."""
+    for spec in SPECS:
+        build_driver(spec, url).run_text_to_image([PROMPT])
+
+    def emit(payload: dict) -> None:
+        sys.stdout.write(json.dumps(payload) + "\n")
+        sys.stdout.flush()
+
+    emit({"event": "warm"})
+    for phase in phases:
+        emit({"event": "ready", "phase": phase["name"]})
+        if not sys.stdin.readline():
+            return
+        result = time_compare(url, phase["k"])
+        emit({"event": "result", "phase": phase["name"], "wall_s": result["wall_s"], "errors": result["errors"],
+              "slots": []})
+
+
+# ---- main ----------------------------------------------------------------------------------------
+
+def median_of(runs: list[dict]) -> float:
+    return round(statistics.median(r["wall_s"] for r in runs), 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ks", type=int, nargs="+", default=[2, 4, 8])
+    parser.add_argument("--latency", type=float, default=1.0, help="L, injected per request on every provider")
+    parser.add_argument("--slow", type=float, default=2.0, help="the one slow slot's latency (0: skip the variant)")
+    parser.add_argument("--slow-ks", type=int, nargs="*", default=[8], help="K values for the one-slow variant")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell (median reported)")
+    parser.add_argument("--no-griptape", action="store_true")
+    parser.add_argument("--no-subprocess", action="store_true", help="skip imagegen in a client subprocess")
+    parser.add_argument("--out", default="bench/results/fanout.json")
+    parser.add_argument("--worker", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--phases", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, json.loads(args.phases))
+        return
+
+    cases = [{"name": f"K={k} L={args.latency:g}", "k": k, "latency": args.latency, "slow": None} for k in args.ks]
+    if args.slow:
+        cases += [{"name": f"K={k} one slow ({args.slow:g})", "k": k, "latency": args.latency, "slow": args.slow}
+                  for k in args.slow_ks]
+
+    emu = Emulator(port=0, quiet=True).start()
+    try:
+        floors = warm_up(emu)
+        phases = [{"name": f"{c['name']} #{i}", "k": c["k"]} for c in cases for i in range(args.repeat)]
+        sub = None if args.no_subprocess else Runner.imagegen(emu, phases)
+        griptape_info: dict = {"available": False, "reason": "skipped (--no-griptape)"}
+        runner = None
+        if not args.no_griptape:
+            python, reason = griptape_python()
+            griptape_info = {"available": python is not None, "reason": reason}
+            if python is not None:
+                try:
+                    runner = Runner.griptape(python, emu, phases, max(c["k"] for c in cases))
+                    griptape_info.update(version=runner.warm["griptape"], warmup=runner.warm["warmup"])
+                except RuntimeError as exc:
+                    griptape_info = {"available": False, "reason": str(exc)}
+        rows = []
+        for case in cases:
+            k, latency, slow = case["k"], case["latency"], case["slow"]
+            limit = max(latency, slow or 0.0)
+            # the slowest slot on its own: its latency plus its zero-latency floor (emulator render + transfer)
+            alone = max(floors[i % len(SPECS)]["s"] + (slow if slow and i == 0 else latency) for i in range(k))
+            imagegen_runs, floor_runs, seq_runs, gt_runs, sub_runs = [], [], [], [], []
+            for _ in range(args.repeat):
+                set_faults(emu, 0.0, None)
+                floor_runs.append(time_compare(emu.url, k))
+                set_faults(emu, latency, slow)
+                imagegen_runs.append(time_compare(emu.url, k))
+                set_faults(emu, latency, slow)
+                seq_runs.append(time_sequential(emu.url, k))
+                if sub is not None:
+                    sub_runs.append(sub.run_phase(emu, latency, slow))
+                if runner is not None:
+                    gt_runs.append(runner.run_phase(emu, latency, slow))
+            gt_errors = sorted({f"{s['slot']}: {s['error']}" for r in gt_runs for s in r["slots"] if "error" in s})
+            row = {
+                "case": case["name"], "k": k, "latency_s": latency, "slow_s": slow, "limit_s": limit,
+                "slowest_alone_s": round(alone, 3),
+                "imagegen_s": median_of(imagegen_runs), "ratio": round(median_of(imagegen_runs) / limit, 3),
+                "imagegen_no_latency_s": median_of(floor_runs),
+                "imagegen_subprocess_s": median_of(sub_runs) if sub_runs else None,
+                "imagegen_subprocess_ratio": round(median_of(sub_runs) / limit, 3) if sub_runs else None,
+                "sequential_s": median_of(seq_runs),
+                "griptape_s": median_of(gt_runs) if gt_runs and not gt_errors else None,
+                "imagegen_slot_s": imagegen_runs[-1]["slot_s"],
+                "griptape_slot_s": [s["s"] for s in gt_runs[-1]["slots"]] if gt_runs else None,
+                "errors": sorted({e for r in imagegen_runs + seq_runs + floor_runs + sub_runs for e in r["errors"]}),
+                "griptape_errors": gt_errors,
+            }
+            rows.append(row)
+        for child in (sub, runner):
+            if child is not None:
+                child.close()
+    finally:
+        emu.stop()
+
+    print(f"{'case':<22} {'K':>2} {'limit s':>8} {'alone s':>8} {'imagegen s':>11} {'ratio':>6} {'ig subproc s':>13} "
+          f"{'ratio':>6} {'ig L=0 s':>9} {'sequential s':>13} {'griptape s':>11}")
+    for row in rows:
+        griptape = f"{row['griptape_s']:.3f}" if row["griptape_s"] is not None else "n/a"
+        sub_s = f"{row['imagegen_subprocess_s']:.3f}" if row["imagegen_subprocess_s"] is not None else "n/a"
+        sub_ratio = f"{row['imagegen_subprocess_ratio']:.2f}" if row["imagegen_subprocess_ratio"] is not None else "n/a"
+        print(f"{row['case']:<22} {row['k']:>2} {row['limit_s']:>8.2f} {row['slowest_alone_s']:>8.2f} "
+              f"{row['imagegen_s']:>11.3f} "
+              f"{row['ratio']:>6.2f} {sub_s:>13} {sub_ratio:>6} {row['imagegen_no_latency_s']:>9.3f} "
+              f"{row['sequential_s']:>13.3f} {griptape:>11}")
+        for error in row["errors"] + [f"griptape: {e}" for e in row["griptape_errors"]]:
+            print(f"    ! {error}")
+    if not griptape_info["available"]:
+        print(f"griptape: unavailable -- {griptape_info['reason']}")
+    else:
+        notes = sorted({w["note"] for w in griptape_info.get("warmup", []) if w.get("note")})
+        for note in notes:
+            print(f"griptape note: {note}")
+    print("limit = max(L); alone = the slowest slot run by itself (its L + its zero-latency floor); "
+          "ig subproc = compare.run in a child process (not sharing the emulator's GIL); ig L=0 = compare.run "
+          "with no injected latency")
+    print("zero-latency single-slot floor (emulator render + transfer): "
+          + ", ".join(f"{f['slot'].split()[-1]} {f['s']:.2f}s" for f in floors))
+    k_max = max(args.ks)
+    target_row = next((r for r in rows if r["k"] == k_max and r["slow_s"] is None), None)
+    verdict = None
+    if target_row is not None:
+        verdict = target_row["ratio"] <= TARGET
+        print(f"target imagegen <= {TARGET:.2f} x max(L) at K={k_max}: {target_row['imagegen_s']:.3f} s vs "
+              f"{TARGET * target_row['limit_s']:.3f} s -> {'HOLDS' if verdict else 'DOES NOT HOLD'}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"rows": rows, "target": {"ratio": TARGET, "k": k_max, "holds": verdict},
+                               "floors": floors, "griptape": griptape_info, "repeat": args.repeat,
+                               "prompt": PROMPT}, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
