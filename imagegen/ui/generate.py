@@ -23,10 +23,9 @@ def prepare(specs: list[SlotSpec], emulate: bool) -> tuple[list[compare.Slot], l
     known = statuses()
     for position, spec in enumerate(specs):
         where = f"Slot {position + 1} ({catalog.get_provider(spec.provider).label} {spec.model})"
-        status = known[spec.provider]
-        emulated = spec.provider != "local" and not status.ok
+        emulated = needs_emulator(spec)
         if emulated and not emulate:
-            problems.append(f"{where}: {MissingCredentialsError(status.message)} Or turn on emulation.")
+            problems.append(f"{where}: {MissingCredentialsError(known[spec.provider].message)} Or turn on emulation.")
             continue
         try:
             slots.append(compare.Slot(spec, build_driver(spec, get_emulator().url if emulated else None)))
@@ -62,7 +61,7 @@ def run(slots, prompt, rulesets, negative_rulesets) -> None:
     for column, slot in zip(columns, slots, strict=True):
         placeholder = column.empty()
         with placeholder.container():
-            results.pending(results.view_title(slot.spec), is_emulated(slot))
+            results.pending(results.view_title(slot.spec), needs_emulator(slot.spec))
         placeholders.append(placeholder)
     started = time.monotonic()
     views: dict[int, dict] = {}
@@ -80,5 +79,6 @@ def run(slots, prompt, rulesets, negative_rulesets) -> None:
     st.rerun()
 
 
-def is_emulated(slot: compare.Slot) -> bool:
-    return slot.spec.provider != "local" and not statuses()[slot.spec.provider].ok
+def needs_emulator(spec: SlotSpec) -> bool:
+    """A provider without credentials runs against the emulator (the local generator never does)."""
+    return spec.provider != "local" and not statuses()[spec.provider].ok

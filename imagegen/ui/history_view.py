@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -125,7 +126,8 @@ def actions(store: HistoryStore, run) -> None:
     a, b, c = st.columns(3)
     a.button("Re-run on the Compare page", key="btn.hist.rerun", on_click=ask, args=("rerun",),
              type="primary", use_container_width=True)
-    b.download_button("Export run (ZIP)", export.export_zip(store, [run.id]), file_name=f"imagegen-run-{run.id}.zip",
+    b.download_button("Export run (ZIP)", lambda: export.export_zip(store, [run.id]),  # built on click, not per rerun
+                      file_name=f"imagegen-run-{run.id}.zip",
                       mime="application/zip", key=f"dl.hist.run.{run.id}", on_click="ignore",
                       use_container_width=True)
     c.button("Delete run", key="btn.hist.delete", on_click=ask, args=("delete",), use_container_width=True)
@@ -157,16 +159,21 @@ def delete(store: HistoryStore, run_id: int) -> None:
     st.session_state["hist.notice"] = f"Deleted run #{run_id}."
 
 
+def with_provenance(value: bytes, fmt: str, run, generation) -> bytes:
+    """The image with its prompt and options embedded; built when the download is clicked."""
+    return provenance.embed(value, fmt, export.provenance_info(run, generation))
+
+
 def generation_detail(store: HistoryStore, run, generation) -> None:
     st.markdown(f"**{generation_caption(generation)}**")
     if generation.image is not None:
         image = generation.image
-        st.image(store.image_bytes(image), width="stretch")
-        info = export.provenance_info(run, generation)
-        data = provenance.embed(store.image_bytes(image), image.format, info)
+        value = store.image_bytes(image)
+        st.image(value, width="stretch")
         ext = "jpg" if image.format == "jpeg" else image.format
-        st.download_button("Download", data, file_name=f"run{run.id}-{generation.position + 1}-{generation.provider}"
-                           f".{ext}", mime=image.mime_type, key=f"dl.hist.{generation.id}", on_click="ignore",
+        name = f"run{run.id}-{generation.position + 1}-{generation.provider}.{ext}"
+        st.download_button("Download", partial(with_provenance, value, image.format, run, generation), file_name=name,
+                           mime=image.mime_type, key=f"dl.hist.{generation.id}", on_click="ignore",
                            use_container_width=True)
     if generation.error_message:
         st.error(generation.error_message)
