@@ -3,6 +3,7 @@ routed to the real service or, for providers without credentials, to the emulato
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from imagegen.drivers.bedrock import model_driver_for
 from imagegen.errors import InvalidOptionsError
 
 EMULATED_KEY = "emulated-no-real-key"
+EMULATED_POLL_INTERVAL = 0.05  # the emulator runs on loopback with no rate limit, so Leonardo slots poll finely
 # Catalog option name -> driver keyword, where they differ.
 RENAMES = {
     "local": {"width": "image_width", "height": "image_height"},
@@ -108,8 +110,16 @@ def build_driver(spec: SlotSpec, emulator_url: str | None = None) -> BaseImageGe
             kwargs.update(api_key=EMULATED_KEY, azure_endpoint=emulator_url)
         return AzureOpenAiImageGenerationDriver(model=spec.model, **kwargs)
     if emulator_url:
-        kwargs.update(api_key=EMULATED_KEY, api_base=f"{emulator_url}/api/rest/v1", poll_interval=0.25)
+        kwargs.update(api_key=EMULATED_KEY, api_base=f"{emulator_url}/api/rest/v1",
+                      poll_interval=EMULATED_POLL_INTERVAL)
     return LeonardoImageGenerationDriver(model=spec.model, **kwargs)
+
+
+@functools.cache
+def emulated_bedrock_session() -> boto3.Session:
+    """One session with the emulator's made-up credentials, so every emulated Bedrock slot shares one client."""
+    return boto3.Session(aws_access_key_id="AKIAEMULATED00000000", aws_secret_access_key=EMULATED_KEY,
+                         region_name="us-east-1")
 
 
 def bedrock_driver(spec: SlotSpec, emulator_url: str | None) -> AmazonBedrockImageGenerationDriver:
@@ -122,8 +132,7 @@ def bedrock_driver(spec: SlotSpec, emulator_url: str | None) -> AmazonBedrockIma
     renames = RENAMES["bedrock"]
     kwargs = {renames.get(k, k): v for k, v in main.items()}
     if emulator_url:
-        kwargs.update(endpoint_url=emulator_url, session=boto3.Session(
-            aws_access_key_id="AKIAEMULATED00000000", aws_secret_access_key=EMULATED_KEY, region_name="us-east-1"))
+        kwargs.update(endpoint_url=emulator_url, session=emulated_bedrock_session())
     try:
         model_driver = model_driver_cls(**options)
     except TypeError as exc:

@@ -13,6 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from imagegen import catalog, credentials
+from imagegen.drivers import client_cache
 from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
 from imagegen.drivers.bedrock import BedrockImageGenerationModelDriver, model_driver_for
 from imagegen.drivers.bedrock_errors import translate
@@ -20,6 +21,9 @@ from imagegen.errors import InvalidOptionsError, ProviderError
 
 EMULATOR_HEADER = "x-imagegen-emulated"
 DEFAULT_REGION = "us-east-1"
+CLIENT_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
+              "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_CONFIG_FILE",
+              "AWS_SHARED_CREDENTIALS_FILE")  # what botocore (or make_session) reads when making a client
 
 
 class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
@@ -95,13 +99,28 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
 
     def get_client(self):
         with self._client_lock:
-            if self.client is None:
-                session = self.make_session()
-                config = Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
-                                connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
-                self.client = session.client("bedrock-runtime", region_name=session.region_name or DEFAULT_REGION,
-                                             endpoint_url=self.endpoint_url, config=config)
+            if self.client is None:  # drivers configured alike share one client (client_cache)
+                self.client = client_cache.shared(self.client_key(), self.make_client)
             return self.client
+
+    def make_client(self):
+        session = self.make_session()
+        config = Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
+                        connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+        return session.client("bedrock-runtime", region_name=session.region_name or DEFAULT_REGION,
+                              endpoint_url=self.endpoint_url, config=config)
+
+    def client_key(self) -> tuple:
+        """What the client depends on: the given session itself (kept alive by the key, so its identity is
+        never reused), or the environment and secrets file (secrets fingerprinted)."""
+        config = (self.endpoint_url, self.max_attempts, self.connect_timeout, self.read_timeout)
+        if self.session is not None:
+            return ("bedrock", self.session, *config)
+        section = credentials.read_secrets().get("bedrock") or {}
+        env = {name: os.environ.get(name) for name in CLIENT_ENV}
+        secret = client_cache.fingerprint(env.pop("AWS_SECRET_ACCESS_KEY"), env.pop("AWS_SESSION_TOKEN"),
+                                          sorted((str(k), str(v)) for k, v in section.items()))
+        return ("bedrock", secret, tuple(sorted(env.items())), *config)
 
     def region(self) -> str:
         client = self.client

@@ -43,6 +43,9 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
         return (self.resolve_endpoint(), self.azure_deployment, self.api_version, api_key, token,
                 id(self.azure_ad_token_provider))
 
+    def shareable(self) -> bool:
+        return self.azure_ad_token_provider is None  # a token provider's client stays with its driver
+
     def uses_token(self) -> bool:
         return bool(self.azure_ad_token or self.azure_ad_token_provider or os.environ.get("AZURE_OPENAI_AD_TOKEN"))
 

@@ -11,6 +11,7 @@ import openai
 import requests
 
 from imagegen import catalog, credentials
+from imagegen.drivers import client_cache
 from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
 from imagegen.drivers.openai_errors import translate
 from imagegen.errors import InvalidOptionsError, ProviderError, redact
@@ -113,11 +114,18 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
 
     def get_client(self) -> openai.OpenAI:
         key = self.client_key()
+        if self.shareable():
+            shared_key = (type(self).__name__, client_cache.fingerprint(*key), self.timeout, self.max_retries)
+            return client_cache.shared(shared_key, self.make_client)
         with self._clients_lock:
             if key not in self._clients:
                 self._clients.clear()
                 self._clients[key] = self.make_client()
             return self._clients[key]
+
+    def shareable(self) -> bool:
+        """Whether drivers configured alike may share one client (see `client_cache`)."""
+        return True
 
     def secrets(self) -> list[str | None]:
         return [self.api_key, os.environ.get(self.provider.credentials[0].env)]

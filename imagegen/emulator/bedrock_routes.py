@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 import uuid
 from typing import Any
 from urllib.parse import unquote
@@ -127,8 +126,7 @@ def invoke(emu: Any, req: Request, match: re.Match[str]) -> Response:
         return bedrock_error("ValidationException", BAD_MODEL)
     if model in emu.bedrock_denied_models:
         return bedrock_error("AccessDeniedException", DENIED)
-    if (seconds := emu.faults.delay("bedrock")) > 0:
-        time.sleep(seconds)
+    req.hold(emu.faults.delay("bedrock"))
     for kind, name, message in (("rate_limit", "ThrottlingException", THROTTLED),
                                 ("model_not_ready", "ModelNotReadyException", NOT_READY),
                                 ("server_error", "InternalServerException", SERVER_ERROR)):

@@ -5,23 +5,27 @@ Routes (header `authorization: Bearer <key>`; a missing key or one containing "i
 - `POST /api/rest/v1/generations`: create a job; body rules in `leonardo_rules`. Answers
   `{"sdGenerationJob": {"generationId", "apiCreditCost", "cost": {"amount", "unit": "DOLLARS"}}}`.
 - `GET /api/rest/v1/generations/{id}`: `{"generations_by_pk": {...}}`; PENDING with no images for the
-  first `emu.leonardo_pending_polls` polls of a job (the value when the job was created), then
-  COMPLETE (or FAILED). An unknown id answers 200 `{"generations_by_pk": null}`, like the real API.
+  first `emu.leonardo_pending_polls` polls of a job (the value when the job was created) and, with an
+  injected latency L, until L seconds after the create arrived; then COMPLETE (or FAILED). An unknown id
+  answers 200 `{"generations_by_pk": null}`, like the real API.
 
-Images are rendered when a job first reports COMPLETE, as JPEG (what Leonardo's CDN serves), and
-served from the emulator's `/files/...` without authentication (as the CDN). Jobs live in
-`emu.leonardo_jobs` (id -> `Job`, with its `polls` count), at most `JOB_LIMIT`, oldest dropped first;
-`reset()` forgets them.
+Latency means what it means on the real service: how long the *job* runs. The create call answers at
+once and the job's images are rendered in the background while it is PENDING (a real provider renders
+on its own machines during that time), so a client that polls finely sees COMPLETE about L after create.
+Images are JPEG (what Leonardo's CDN serves), served from the emulator's `/files/...` without
+authentication (as the CDN). Jobs live in `emu.leonardo_jobs` (id -> `Job`, with its `polls` count), at
+most `JOB_LIMIT`, oldest dropped first; `reset()` forgets them.
 
 Faults act on create only; polls and downloads are never faulted. Create check order: auth,
-latency, rate_limit (429 with retry-after), server_error (500), body rules (400), content_policy
-(400), then success. failed / nsfw / empty are drawn at create time (after validation) and stored with
-the job: its polls then report FAILED with no images / COMPLETE with every image `nsfw: true` /
-COMPLETE with an empty `generated_images` list.
+rate_limit (429 with retry-after), server_error (500), body rules (400), content_policy (400), then
+success, which draws latency (the job's duration) and failed / nsfw / empty, stored with the job: its
+polls then report FAILED with no images / COMPLETE with every image `nsfw: true` / COMPLETE with an
+empty `generated_images` list.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -57,14 +61,22 @@ class Job:
     created_at: str
     pending_polls: int
     outcome: str | None = None  # None (a normal job), "failed", "nsfw" or "empty"
+    ready_at: float = 0.0  # monotonic time before which the job stays PENDING (injected latency)
     polls: int = 0
-    images: list[dict[str, Any]] | None = field(default=None, repr=False)  # rendered on the first COMPLETE
+    images: list[dict[str, Any]] | None = field(default=None, repr=False)  # rendered while PENDING
 
     @property
     def status(self) -> str:
-        if self.polls <= self.pending_polls:
+        if self.polls <= self.pending_polls or time.monotonic() < self.ready_at:
             return "PENDING"
         return "FAILED" if self.outcome == "failed" else "COMPLETE"
+
+    def prepare(self, emu: Any) -> None:
+        """Render the images ahead of COMPLETE (a background thread started at create)."""
+        with contextlib.suppress(Exception):  # a poll renders them itself if this failed
+            rendered = render_images(emu, self)
+            if self.images is None:
+                self.images = rendered
 
 
 def env_vars(url: str) -> dict[str, str]:
@@ -87,8 +99,6 @@ def auth_error(req: Request) -> Response | None:
 def create(emu: Any, req: Request, match: re.Match[str]) -> Response:
     if (failure := auth_error(req)) is not None:
         return failure
-    if (seconds := emu.faults.delay("leonardo")) > 0:
-        time.sleep(seconds)
     if (fault := emu.faults.take("leonardo", "rate_limit")) is not None:
         return leonardo_error(429, "rate limit exceeded", "rate-limit",
                               {"retry-after": format_seconds(fault.retry_after)})
@@ -105,7 +115,10 @@ def create(emu: Any, req: Request, match: re.Match[str]) -> Response:
     outcome = next((kind for kind in OUTCOMES if emu.faults.take("leonardo", kind) is not None), None)
     seed = images.seed_for(params.prompt) if params.seed is None else params.seed
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-    job = Job(str(uuid.uuid4()), params, seed, created, max(0, int(emu.leonardo_pending_polls)), outcome)
+    ready_at = req.arrived + emu.faults.delay("leonardo")
+    job = Job(str(uuid.uuid4()), params, seed, created, max(0, int(emu.leonardo_pending_polls)), outcome, ready_at)
+    if outcome not in ("failed", "empty"):
+        threading.Thread(target=job.prepare, args=(emu,), name=f"leonardo-job:{job.id[:8]}", daemon=True).start()
     with _jobs_lock:
         emu.leonardo_jobs[job.id] = job
         while len(emu.leonardo_jobs) > JOB_LIMIT:

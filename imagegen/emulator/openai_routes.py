@@ -161,8 +161,7 @@ def body_error(req: Request) -> Response:
 
 def generate(emu: Any, req: Request, provider: str, *, model: str | None = None,
              deployment: str | None = None) -> Response:
-    if (seconds := emu.faults.delay(provider)) > 0:
-        time.sleep(seconds)
+    req.hold(emu.faults.delay(provider))
     for kind in ("rate_limit", "server_error"):
         if (fault := emu.faults.take(provider, kind)) is not None:
             return fault_response(provider, fault)

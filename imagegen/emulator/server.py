@@ -262,6 +262,8 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
         parsed = req.json if isinstance(req.json, dict) else None
         self.emulator.record(RecordedRequest(provider, req.method, req.path, req.query, req.headers, req.body,
                                              parsed, response.status))
+        if req.respond_at is not None and (wait := req.respond_at - time.monotonic()) > 0:
+            time.sleep(wait)  # injected latency: the work above happened inside it
         # log before sending: once the client has its answer, the line must already be written
         self.emulator.log(req.method, req.path, response.status, (time.perf_counter() - started) * 1000)
         self._send(response)

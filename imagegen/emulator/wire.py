@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -24,6 +25,14 @@ class Request:
     body: bytes
     json: Any = None  # the parsed body when it is valid JSON (any type), else None
     json_error: bool = False  # True when a non-empty body is not valid JSON
+    arrived: float = field(default_factory=time.monotonic)  # when the server had the whole request
+    respond_at: float | None = None  # hold the answer until this monotonic time (injected latency)
+
+    def hold(self, seconds: float) -> None:
+        """Answer no sooner than `seconds` after the request arrived. The handler's own work (validation,
+        rendering, encoding) happens inside that window, as a real service's generation time includes it."""
+        if seconds > 0:
+            self.respond_at = max(self.respond_at or 0.0, self.arrived + seconds)
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

@@ -81,8 +81,20 @@ def test_polls_and_unauthenticated_creates_never_consume_faults(emu):
     assert post_leonardo(emu, SMALL, key=None).status_code == 401
     assert len(emu.faults.active) == 2  # neither the poll nor the refused create used the faults
     started = time.perf_counter()
-    assert post_leonardo(emu, SMALL).status_code == 429
-    assert time.perf_counter() - started >= 0.3 and not emu.faults.active
+    assert post_leonardo(emu, SMALL).status_code == 429  # a refused create answers at once
+    assert time.perf_counter() - started < 0.3 and [f.kind for f in emu.faults.active] == ["latency"]
+
+
+def test_latency_is_the_jobs_duration_and_create_answers_at_once(emu):
+    emu.leonardo_pending_polls = 0
+    emu.inject("leonardo", "latency", seconds=0.5, count=1)
+    started = time.perf_counter()
+    generation_id = post_leonardo(emu, SMALL).json()["sdGenerationJob"]["generationId"]
+    assert time.perf_counter() - started < 0.3 and not emu.faults.active
+    assert poll_leonardo(emu, generation_id).json()["generations_by_pk"]["status"] == "PENDING"
+    time.sleep(0.5 - (time.perf_counter() - started) + 0.02)
+    body = poll_leonardo(emu, generation_id).json()["generations_by_pk"]
+    assert body["status"] == "COMPLETE" and len(body["generated_images"]) == SMALL["num_images"]
 
 
 def test_fault_kinds_are_checked_per_provider(emu):
