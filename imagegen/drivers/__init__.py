@@ -13,6 +13,7 @@ from imagegen.drivers.bedrock import (
 from imagegen.drivers.leonardo import LeonardoImageGenerationDriver
 from imagegen.drivers.local import LocalImageGenerationDriver
 from imagegen.drivers.openai import OpenAiImageGenerationDriver
+from imagegen.drivers.prompt import OpenAiChatPromptDriver
 
 __all__ = [
     "AmazonBedrockImageGenerationDriver",
@@ -25,5 +26,6 @@ __all__ = [
     "BedrockTitanImageGenerationModelDriver",
     "LeonardoImageGenerationDriver",
     "LocalImageGenerationDriver",
+    "OpenAiChatPromptDriver",
     "OpenAiImageGenerationDriver",
 ]

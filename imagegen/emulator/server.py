@@ -29,12 +29,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from imagegen.emulator import bedrock_routes, leonardo_routes, openai_routes
+from imagegen.emulator import bedrock_routes, chat_routes, leonardo_routes, openai_routes
 from imagegen.emulator.faults import BASIC_KINDS, FaultSet
 from imagegen.emulator.images import ImageStore
 from imagegen.emulator.wire import Request, Response, Route, json_response, route
 
-ROUTE_MODULES = (openai_routes, bedrock_routes, leonardo_routes)
+ROUTE_MODULES = (openai_routes, chat_routes, bedrock_routes, leonardo_routes)
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024 * 1024
 EMULATED_HEADER = "x-imagegen-emulated"  # on every answer, so drivers can badge results as emulated

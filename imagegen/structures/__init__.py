@@ -1,0 +1,5 @@
+"""A minimal Agent that runs image tools directly or through a chat model (see `agent`)."""
+
+from imagegen.structures.agent import Agent, AgentError, Defaults, TextArtifact
+
+__all__ = ["Agent", "AgentError", "Defaults", "TextArtifact"]
