@@ -1,10 +1,12 @@
 """Fan-out: wall time of K emulated slots through imagegen.compare.run vs the slowest slot, a plain
 sequential loop over the same imagegen drivers, and Griptape 1.13's drivers called in a loop.
 
-Every provider gets an injected latency L per request (emu.inject(provider, "latency", seconds=L)), so
-the best possible wall time for K slots in parallel is about max(L) ("limit"); the emulator's own
-rendering (~0.1-0.5 s per image, in this process) comes on top. The "one slow slot" variant adds a
-count=1 latency fault on OpenAI, so exactly one slot (slot 0) takes `--slow` seconds.
+Every provider gets an injected latency L (emu.inject(provider, "latency", seconds=L)): the service's
+response time, with the emulator's own rendering and encoding done inside it as a real provider's
+generation time includes its rendering; for Leonardo, the job's duration from create to COMPLETE (its
+driver then polls). So the best possible wall time for K slots in parallel is max(L) ("limit"). The
+"one slow slot" variant adds a count=1 latency fault on OpenAI, so exactly one slot (slot 0) takes
+`--slow` seconds.
 
 Griptape runs in a bench-only venv, bench/.venv-griptape (created from bench/requirements-griptape.txt
 when missing), through bench/griptape_runner.py; the emulator always runs in this process.
