@@ -23,6 +23,7 @@ run: $(VENV)/.run-deps
 
 test: $(VENV)/.dev-deps
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_postgres.sh
 	$(PY) -m pytest
 
 emulator: $(VENV)/.run-deps

@@ -3,6 +3,8 @@
 Database URL: the explicit argument, else `IMAGEGEN_DATABASE_URL`, else `url` under `[database]` in the
 secrets file (`imagegen.credentials.read_secrets()`), else `sqlite:///<data dir>/imagegen.db`.
 Data directory: the explicit argument, else `IMAGEGEN_DATA_DIR`, else `./data`. Both are created as needed.
+Image storage URL: the explicit argument, else `IMAGEGEN_STORAGE_URL`, else `url` under `[storage]` in the
+secrets file, else None: the files live under the data directory (see storage.py for the forms).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 DATABASE_URL_ENV = "IMAGEGEN_DATABASE_URL"
 DATA_DIR_ENV = "IMAGEGEN_DATA_DIR"
+STORAGE_URL_ENV = "IMAGEGEN_STORAGE_URL"
 DEFAULT_DATA_DIR = "data"
 DATABASE_FILE = "imagegen.db"
 
@@ -26,10 +29,10 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def _url_from_secrets() -> str | None:
+def _url_from_secrets(section_name: str = "database") -> str | None:
     from imagegen.credentials import read_secrets
 
-    section = read_secrets().get("database") or {}
+    section = read_secrets().get(section_name) or {}
     if isinstance(section, dict):
         value = str(section.get("url") or "").strip()
         return value or None
@@ -47,6 +50,12 @@ def resolve_database_url(database_url: str | None = None, data_dir: Path | None 
             and not parsed.database.startswith("file:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return url
+
+
+def resolve_storage_url(storage_url: str | None = None) -> str | None:
+    """Where image files go: a URL or path, or None for the data directory."""
+    return ((storage_url or "").strip() or os.environ.get(STORAGE_URL_ENV, "").strip()
+            or _url_from_secrets("storage"))
 
 
 def display_url(url: str) -> str:

@@ -1,5 +1,8 @@
 """One SQLAlchemy engine per (process, URL), with SQLite set up for several threads and processes.
 
+PostgreSQL (`postgresql+psycopg://`) needs no setup: its engines pre-ping pooled connections and give up
+connecting after CONNECT_TIMEOUT_S unless the URL sets `connect_timeout`; the locks below are advisory locks.
+
 SQLite connections get `busy_timeout`, WAL journal and `foreign_keys=ON` on connect. SQLAlchemy emits
 BEGIN itself (the sqlite3 module's own transaction handling is turned off, as SQLAlchemy's docs
 recommend), so a write transaction can start with `BEGIN IMMEDIATE`: it takes the write lock up front
@@ -16,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails the store's opening instead of hanging it
 _BEGIN_OPTION = "imagegen_sqlite_begin"
 
 _engines: dict[str, Engine] = {}
@@ -54,9 +58,14 @@ def _setup_sqlite(engine: Engine, memory: bool) -> None:
 
 
 def _create(url: str) -> Engine:
-    backend = make_url(url).get_backend_name()
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
     if backend != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # pre-ping: a connection the server dropped (restart, failover, idle timeout) is replaced, not used
+        connect_args = {}
+        if backend == "postgresql" and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if _is_memory(url):  # one shared connection: for single-threaded tests and experiments only
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         _setup_sqlite(engine, memory=True)

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from imagegen.history.db import lock_for_migration, writer
 
@@ -21,6 +22,10 @@ log = logging.getLogger(__name__)
 
 class SchemaTooNewError(RuntimeError):
     """The database was migrated by a newer imagegen than this one."""
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The history database cannot be opened: server down or unreachable, wrong name or password, ..."""
 
 
 def alembic_config(connection=None) -> Config:
@@ -58,7 +63,16 @@ def upgrade(engine: Engine) -> bool:
     """Bring the database to head; return True when this call migrated it. A database already at head is
     only read. Concurrent callers (threads or processes) wait for the migration lock, then find it done."""
     head = head_revision()
-    if current_revision(engine) == head:
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailableError(
+            f"Cannot open the history database {where}: {reason}. Check IMAGEGEN_DATABASE_URL (or url under "
+            f"[database] in .streamlit/secrets.toml) and that the database server is running and reachable."
+        ) from exc
+    if current == head:
         return False
     with writer(engine).begin() as connection:
         lock_for_migration(connection)

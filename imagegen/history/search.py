@@ -1,11 +1,12 @@
 """Search and filters over the history (the History page), used through `HistoryStore.search_runs`.
 
-Text search uses the SQLite FTS5 index `runs_fts` (migration 0002) when the database has it: the user's
-text becomes terms (runs of letters/digits, as FTS5's unicode61 tokenizer splits them), each term is
-quoted, the last one matches as a prefix, and all are ANDed, so no input can produce an FTS syntax error.
-Elsewhere (PostgreSQL, SQLite without FTS5, or `use_fts=False`) each term must appear, case-insensitively
-(ASCII only on SQLite), as a substring of the same fields; rule sets are matched in their JSON text, so
-there the words "name" and "rules" match every run that has a rule set.
+Text search uses the database's full-text index when it has one: SQLite's FTS5 table `runs_fts` (migration
+0002), or on PostgreSQL the tsvector table `runs_fts` with its GIN index (migration 0004). The user's text
+becomes terms (runs of letters/digits, as both indexes split words), each term is quoted, the last one
+matches as a prefix, and all are ANDed, so no input can produce a query syntax error; case and diacritics
+are folded. Elsewhere (other databases, SQLite without FTS5, or `use_fts=False`) each term must appear,
+case-insensitively (ASCII only on SQLite), as a substring of the same fields; rule sets are matched in
+their JSON text, so there the words "name" and "rules" match every run that has a rule set.
 
 Generation filters (providers, models, statuses, emulated) apply to one generation: a run matches when at
 least one of its generations passes all of them (e.g. provider openai AND status error = "openai failed").
@@ -20,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Integer, Text, and_, cast, column, func, or_, select, text
+from sqlalchemy import Integer, Text, and_, cast, column, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from imagegen.history import views
@@ -28,12 +29,15 @@ from imagegen.history.models import Generation, Image, Run
 from imagegen.history.records import STATUSES, RunSummary
 
 FTS_TABLE = "runs_fts"
+PG_SEARCH_CONFIG = "imagegen_search"  # migration 0004
+PG_MAX_WORD_BYTES = 2047  # PostgreSQL indexes no longer word, and drops such a word from a query
 MAX_TERMS = 32
 _TERM = re.compile(r"[^\W_]+")
 
 
 def is_search_index_table(name: str) -> bool:
-    """True for the FTS5 table and its shadow tables (for schema comparisons that should skip them)."""
+    """True for the full-text index table (FTS5 and its shadow tables on SQLite, the tsvector table on PostgreSQL),
+    for schema comparisons that should skip them: the ORM models do not describe them."""
     return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
 
 
@@ -94,12 +98,43 @@ def fts_query(words: list[str]) -> str:
     return " AND ".join(quoted)
 
 
+def tsquery(words: list[str]) -> str:
+    """The same as a PostgreSQL `to_tsquery` text: every word quoted, the last one a prefix, all ANDed."""
+    quoted = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in words]
+    if quoted:
+        quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
+def search_index(session: Session) -> str | None:
+    """The dialect name ("sqlite" or "postgresql") when the database has its full-text index, else None."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        found = session.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                                {"name": FTS_TABLE}).first() is not None
+    elif dialect == "postgresql":
+        found = session.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": FTS_TABLE})
+    else:
+        found = False
+    return dialect if found else None
+
+
 def has_fts(session: Session) -> bool:
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    found = session.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-                            {"name": FTS_TABLE}).first()
-    return found is not None
+    return search_index(session) is not None
+
+
+def _fts_condition(index: str, words: list[str]):
+    """`runs.id IN (the runs whose index row matches every word)`; `index` as `search_index` returns."""
+    if index == "postgresql":
+        if any(len(word.encode()) > PG_MAX_WORD_BYTES for word in words):
+            return false()  # no such word is in the index (to_tsquery would drop it and match more)
+        matches = text(f"SELECT run_id FROM {FTS_TABLE} WHERE body @@ "
+                       f"to_tsquery('{PG_SEARCH_CONFIG}', :fts_query)").bindparams(
+            fts_query=tsquery(words)).columns(column("run_id", Integer))
+    else:
+        matches = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query").bindparams(
+            fts_query=fts_query(words)).columns(column("rowid", Integer))
+    return Run.id.in_(matches)
 
 
 def _like(value: str) -> str:
@@ -126,16 +161,14 @@ def _utc(value: date, end: bool) -> tuple[datetime, bool]:
     return (start + timedelta(days=1), False) if end else (start, True)
 
 
-def conditions(filters: RunFilter | None, *, fts: bool) -> list:
-    """WHERE conditions on `runs` for these filters."""
+def conditions(filters: RunFilter | None, *, fts: str | None) -> list:
+    """WHERE conditions on `runs` for these filters; `fts` is the `search_index` to use (None: LIKE)."""
     if filters is None:
         return []
     where = []
     words = terms(filters.text)
     if words and fts:
-        matches = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query").bindparams(
-            fts_query=fts_query(words)).columns(column("rowid", Integer))
-        where.append(Run.id.in_(matches))
+        where.append(_fts_condition(fts, words))
     elif words:
         where.extend(_like_term(word) for word in words)
     slot = []
@@ -177,7 +210,7 @@ def summaries(session: Session, runs: list[Run]) -> list[RunSummary]:
 
 def search_runs(session: Session, filters: RunFilter | None, limit: int, offset: int,
                 use_fts: bool = True) -> tuple[list[RunSummary], int]:
-    where = conditions(filters, fts=use_fts and has_fts(session))
+    where = conditions(filters, fts=search_index(session) if use_fts else None)
     total = session.scalar(select(func.count()).select_from(Run).where(*where)) or 0
     if limit == 0 or offset >= total:
         return [], total

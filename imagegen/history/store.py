@@ -3,6 +3,9 @@
 Each operation uses its own short session, so one store can be shared by many threads. Results are plain
 dataclasses (records.py). The store takes no credentials and stores none: pass options, never keys.
 
+Image files live in the data directory by default, or in S3 for several app replicas (`storage_url` /
+IMAGEGEN_STORAGE_URL, see storage.py); `image_bytes`/`thumbnail_bytes` read them from either.
+
 Files and rows: an image file is written (fsynced) *before* the row that references it commits, so a crash
 leaves at most an orphan file, never a row without its file. Files are removed only while holding the
 database write lock, after re-checking that no row references them, and `add_generation` re-checks its
@@ -21,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from imagegen.history import migrate, search, views
-from imagegen.history.config import display_url, resolve_data_dir, resolve_database_url
+from imagegen.history.config import display_url, resolve_data_dir, resolve_database_url, resolve_storage_url
 from imagegen.history.db import get_engine, lock_files, writer
 from imagegen.history.files import ImageFiles, StoredImage, make_thumbnail
 from imagegen.history.models import Generation, Image, Run, SavedRulesetRow, utcnow
@@ -39,9 +42,11 @@ from imagegen.history.records import (
     check_text,
 )
 from imagegen.history.search import RunFilter
+from imagegen.history.storage import LocalStorage, open_storage
 
 log = logging.getLogger(__name__)
 QUICK_CHECK_IMAGES = 100
+QUICK_CHECK_REMOTE_IMAGES = 10  # one request each on S3: keep opening a store quick
 _CHUNK = 500
 
 
@@ -52,13 +57,17 @@ def _check_id(name: str, value) -> int:
 
 
 class HistoryStore:
-    def __init__(self, database_url: str | None = None, data_dir: str | os.PathLike | None = None):
+    def __init__(self, database_url: str | None = None, data_dir: str | os.PathLike | None = None,
+                 storage_url: str | None = None):
         self.data_dir: Path = resolve_data_dir(data_dir)
+        self.storage = open_storage(resolve_storage_url(storage_url), self.data_dir)
+        self.storage.check_access()  # a wrong bucket or missing credentials fail here, naming the fix
+        self.storage_location: str = self.storage.location  # no secrets: safe to show
         self._url = resolve_database_url(database_url, self.data_dir)
         self.database_url: str = display_url(self._url)  # password hidden: safe to show
         self._engine = get_engine(self._url)
         self._writer = writer(self._engine)
-        self.files = ImageFiles(self.data_dir)
+        self.files = ImageFiles(self.data_dir, storage=self.storage)
         migrate.upgrade(self._engine)
         self._quick_check()
 
@@ -68,7 +77,8 @@ class HistoryStore:
         return self._engine
 
     def __repr__(self) -> str:
-        return f"HistoryStore({self.database_url!r}, data_dir={str(self.data_dir)!r})"
+        return (f"HistoryStore({self.database_url!r}, data_dir={str(self.data_dir)!r}, "
+                f"storage={self.storage_location!r})")
 
     # --- runs and generations ----------------------------------------------------------------------
 
@@ -142,8 +152,8 @@ class HistoryStore:
     def search_runs(self, filters: RunFilter | None = None, limit: int = 20, offset: int = 0, *,
                     use_fts: bool = True) -> tuple[list[RunSummary], int]:
         """One page of the runs matching `filters`, newest first, and how many match in all (`limit=0`
-        counts only). Full-text search uses FTS5 when the database has it; `use_fts=False` forces the
-        portable LIKE search (see search.py)."""
+        counts only). Full-text search uses the database's index (SQLite FTS5, PostgreSQL tsvector) when it
+        has one; `use_fts=False` forces the portable LIKE search (see search.py)."""
         for name, value in (("limit", limit), ("offset", offset)):
             if _check_id(name, value) < 0:
                 raise ValueError(f"{name} must be >= 0, got {value}")
@@ -160,6 +170,7 @@ class HistoryStore:
     # --- image files -------------------------------------------------------------------------------
 
     def image_path(self, image: ImageView | str) -> Path:
+        """The image's local file (local storage only: with S3 this raises StorageError; use image_bytes)."""
         return self.files.path(image if isinstance(image, str) else image.storage_key)
 
     def image_bytes(self, image: ImageView | str) -> bytes:
@@ -167,12 +178,12 @@ class HistoryStore:
         try:
             return self.files.read(key)
         except FileNotFoundError:
-            log.error("history image file %s is missing from %s", key, self.data_dir)
-            raise FileNotFoundError(f"The image file {key} is missing from {self.data_dir}; "
+            log.error("history image file %s is missing from %s", key, self.storage_location)
+            raise FileNotFoundError(f"The image file {key} is missing from {self.storage_location}; "
                                     f"run HistoryStore.check() to list every missing file.") from None
 
     def thumbnail_bytes(self, image: ImageView) -> bytes:
-        """The JPEG thumbnail; made on the fly from the image when it has none on disk."""
+        """The JPEG thumbnail; made on the fly from the image when it has none stored."""
         if image.thumbnail_key:
             try:
                 return self.files.read(image.thumbnail_key)
@@ -181,7 +192,7 @@ class HistoryStore:
         return make_thumbnail(self.image_bytes(image))
 
     def check(self, clean: bool = False) -> CheckReport:
-        """Compare the image folder with the image rows: orphan files (no row references them; deleted when
+        """Compare the stored image files with the image rows: orphan files (no row references them; deleted when
         `clean`) and missing files (a row whose file is gone, which should never happen)."""
         with Session(self._engine) as session:
             referenced = {key for pair in session.execute(select(Image.storage_key, Image.thumbnail_key))
@@ -195,19 +206,21 @@ class HistoryStore:
                                               if not self.files.exists(key))
         if report.missing_files:
             log.error("history: %d image file(s) referenced by the database are missing from %s: %s",
-                      len(report.missing_files), self.data_dir, ", ".join(report.missing_files[:10]))
+                      len(report.missing_files), self.storage_location, ", ".join(report.missing_files[:10]))
         if clean and report.orphan_files:
             report.cleaned = self._remove_unreferenced(set(report.orphan_files))
         return report
 
     def _quick_check(self) -> None:
-        """At open: do the newest images' files exist? (A wrong data dir shows up here.) Report only."""
+        """At open: do the newest images' files exist? (A wrong data dir or bucket shows up here.) Report only."""
+        limit = QUICK_CHECK_IMAGES if isinstance(self.storage, LocalStorage) else QUICK_CHECK_REMOTE_IMAGES
         with Session(self._engine) as session:
-            rows = session.execute(select(Image.storage_key).order_by(Image.id.desc()).limit(QUICK_CHECK_IMAGES))
-            missing = [key for (key,) in rows if not self.files.exists(key)]
+            keys = session.scalars(select(Image.storage_key).order_by(Image.id.desc()).limit(limit)).all()
+        missing = [key for key in keys if not self.files.exists(key)]
         if missing:
-            log.warning("history: %d of the newest image files are missing from %s (is IMAGEGEN_DATA_DIR right?); "
-                        "run HistoryStore.check() for a full report", len(missing), self.data_dir)
+            log.warning("history: %d of the newest image files are missing from %s (are IMAGEGEN_DATA_DIR and "
+                        "IMAGEGEN_STORAGE_URL right?); run HistoryStore.check() for a full report", len(missing),
+                        self.storage_location)
 
     @staticmethod
     def _referenced(session: Session, keys: set[str]) -> set[str]:

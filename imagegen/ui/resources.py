@@ -8,18 +8,25 @@ import streamlit as st
 
 from imagegen import catalog
 from imagegen.emulator import Emulator
-from imagegen.history import HistoryStore
+from imagegen.history import DatabaseUnavailableError, HistoryStore, StorageError
 from imagegen.slots import CredentialStatus, credential_status
 
 
 @st.cache_resource(show_spinner=False)
-def _store(database_url: str | None, data_dir: str | None) -> HistoryStore:
-    return HistoryStore(database_url=database_url, data_dir=data_dir)
+def _store(database_url: str | None, data_dir: str | None, storage_url: str | None = None) -> HistoryStore:
+    return HistoryStore(database_url=database_url, data_dir=data_dir, storage_url=storage_url)
 
 
 def get_store() -> HistoryStore:
-    """One store (and engine) per process and configuration; migrated on first use."""
-    return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"))
+    """One store (and engine) per process and configuration; migrated on first use. A wrong image storage
+    setting (IMAGEGEN_STORAGE_URL, bucket, AWS credentials) or an unreachable database (IMAGEGEN_DATABASE_URL)
+    stops the page with the message naming the fix (passwords hidden)."""
+    try:
+        return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"),
+                      os.environ.get("IMAGEGEN_STORAGE_URL"))
+    except (StorageError, DatabaseUnavailableError) as exc:  # not cached: the next rerun tries again
+        st.error(str(exc), icon=":material/cloud_off:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)

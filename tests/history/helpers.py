@@ -1,10 +1,11 @@
-"""Test helpers: small images, artifacts and generation records."""
+"""Test helpers: small images, artifacts and generation records, and pinning a test to one backend."""
 
 from __future__ import annotations
 
 import io
 import os
 
+import pytest
 from PIL import Image
 
 from imagegen.artifacts import ImageArtifact
@@ -42,3 +43,24 @@ def record(position: int = 0, status: str = "ok", **overrides) -> GenerationReco
         values.update(error_kind="rate_limit", error_message="Too many requests; try again in a minute.")
     values.update(overrides)
     return GenerationRecord(**values)
+
+
+def waiting_on_advisory_lock(engine) -> bool:
+    """Does a session of this PostgreSQL database wait for an advisory lock right now? (A new transaction
+    each time: pg_stat_activity is a snapshot taken once per transaction.)"""
+    with engine.connect() as connection:
+        return bool(connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND wait_event = 'advisory'").scalar())
+
+
+def sqlite_only(reason: str):
+    """Run a test that uses the `backend` fixtures on SQLite alone, because it is about SQLite itself."""
+    def mark(test):
+        return pytest.mark.sqlite_only(reason)(pytest.mark.parametrize("backend", ["sqlite"])(test))
+    return mark
+
+
+def postgresql_only(test):
+    """Run a test that uses the `backend` fixtures on PostgreSQL alone (a PostgreSQL counterpart)."""
+    return pytest.mark.parametrize("backend", ["postgresql"])(test)

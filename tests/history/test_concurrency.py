@@ -1,13 +1,16 @@
-"""Many threads writing at once, cleanup racing writers, and the SQLite settings that make it work."""
+"""Many threads writing at once, cleanup racing writers, the locks that order them (SQLite's write lock,
+PostgreSQL's advisory locks), and the connection settings that make it work on each backend."""
 
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from imagegen.history import HistoryStore
+from imagegen.history.db import lock_files, writer
 
-from .helpers import artifact, record
+from .helpers import artifact, postgresql_only, record, sqlite_only, waiting_on_advisory_lock
 
 THREADS, PER_THREAD = 8, 10
 
@@ -84,6 +87,55 @@ def test_cleanup_racing_writers_never_removes_a_file_a_row_needs(store: HistoryS
             assert store.image_path(generation.image).is_file()
 
 
+def test_adding_a_generation_waits_for_the_files_lock(store: HistoryStore, backend):
+    """While file cleanup holds the lock (SQLite: the write lock; PostgreSQL: an advisory lock), a writer
+    waits for it instead of committing a row whose file the cleanup might be removing."""
+    run_id = store.create_run("fox", [], [])
+    done = threading.Event()
+    errors = []
+
+    def add():
+        try:
+            store.add_generation(run_id, record(0), artifact(seed=81))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    with writer(store.engine).begin() as holder:
+        lock_files(holder)
+        thread = threading.Thread(target=add)
+        thread.start()
+        if backend == "postgresql":  # see it wait on the advisory lock itself
+            deadline = time.monotonic() + 10
+            while not waiting_on_advisory_lock(store.engine):
+                assert time.monotonic() < deadline, "add_generation never waited for the files lock"
+                time.sleep(0.02)
+        assert not done.wait(0.5), "add_generation did not wait for the files lock"
+        assert store.get_run(run_id).generations == []
+    thread.join(timeout=30)
+    assert done.is_set() and errors == []
+    assert [g.image.sha256 for g in store.get_run(run_id).generations] == [artifact(seed=81).sha256]
+
+
+@postgresql_only
+def test_postgres_connections_dropped_by_the_server_are_replaced(store: HistoryStore, postgres_server):
+    """pool_pre_ping: after the server ends every session (a restart, a failover, an idle timeout), the
+    store's next calls reconnect instead of failing on a dead pooled connection."""
+    run_id = store.create_run("fox", [], [])
+    connections = [store.engine.connect() for _ in range(3)]  # fill the pool with several connections
+    for connection in connections:
+        connection.close()
+    ended = postgres_server.execute(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+        (store.engine.url.database,))
+    assert ended[0][0] >= 3
+    for _ in range(4):
+        assert store.get_run(run_id).prompt == "fox"
+    assert store.count_runs() == 1 and store.create_run("owl", [], []) > run_id
+
+
+@sqlite_only("PRAGMAs are SQLite's; PostgreSQL needs none (see the pre-ping test above)")
 def test_sqlite_pragmas_are_set_on_every_connection(store: HistoryStore):
     connections = [store.engine.connect() for _ in range(3)]  # several pooled connections, not just one
     try:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from imagegen.history import HistoryStore, SchemaTooNewError, get_engine
+from imagegen.history import HistoryStore, RunFilter, SchemaTooNewError, dispose_engines, get_engine
+from imagegen.history.db import lock_for_migration, writer
 from imagegen.history.migrate import current_revision, head_revision, upgrade
 from imagegen.history.models import Base
 from imagegen.history.search import is_search_index_table
 
-from .helpers import artifact, record
+from .helpers import artifact, record, waiting_on_advisory_lock
 
 EXPECTED_COLUMNS = {
     "runs": {"id", "created_at", "prompt", "rulesets", "negative_rulesets", "notes"},
@@ -34,26 +35,30 @@ EXPECTED_COLUMNS = {
 }
 
 
-def _sqlite(path):
-    return sqlite3.connect(path)
-
-
-def test_an_empty_database_reaches_head(tmp_path):
-    db = tmp_path / "fresh.db"
-    HistoryStore(database_url=f"sqlite:///{db}", data_dir=tmp_path / "data")
-    with _sqlite(db) as connection:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert set(EXPECTED_COLUMNS) | {"alembic_version"} <= tables
-        for table, columns in EXPECTED_COLUMNS.items():
-            assert {row[1] for row in connection.execute(f"PRAGMA table_info({table})")} == columns, table
-        indexes = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"ix_generations_run_id_position", "ix_generations_provider", "ix_generations_model",
-                "ix_generations_status", "ix_generations_created_at", "ix_images_sha256"} <= indexes
-        fks = {(table, row[2], row[6]) for table in ("generations", "images", "tags", "votes")
-               for row in connection.execute(f"PRAGMA foreign_key_list({table})")}
-        assert fks == {("generations", "runs", "CASCADE"), ("images", "generations", "CASCADE"),
-                       ("tags", "runs", "CASCADE"), ("votes", "generations", "CASCADE")}
+def test_an_empty_database_reaches_head(empty_database_url, data_dir):
+    store = HistoryStore(database_url=empty_database_url, data_dir=data_dir)
+    schema = inspect(store.engine)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [(head_revision(),)]
+    assert set(EXPECTED_COLUMNS) | {"alembic_version"} <= set(schema.get_table_names())
+    for table, columns in EXPECTED_COLUMNS.items():
+        assert {column["name"] for column in schema.get_columns(table)} == columns, table
+    indexes = {index["name"] for table in EXPECTED_COLUMNS for index in schema.get_indexes(table)}
+    assert {"ix_generations_run_id_position", "ix_generations_provider", "ix_generations_model",
+            "ix_generations_status", "ix_generations_created_at", "ix_images_sha256",
+            "ix_generations_provider_status_run_id", "ix_images_storage_key"} <= indexes
+    fks = {(table, fk["referred_table"], fk["options"].get("ondelete"))
+           for table in ("generations", "images", "tags", "votes") for fk in schema.get_foreign_keys(table)}
+    assert fks == {("generations", "runs", "CASCADE"), ("images", "generations", "CASCADE"),
+                   ("tags", "runs", "CASCADE"), ("votes", "generations", "CASCADE")}
+    run_id = store.create_run("fox", [], [])  # server defaults and booleans work on the new schema
+    with store.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO generations (run_id, position, provider, model, requested_options, effective_options, "
+            "prompt, status, warnings, created_at) VALUES (:run_id, 0, 'openai', 'dall-e-3', '{}', '{}', 'fox', "
+            "'ok', '[]', CURRENT_TIMESTAMP)"), {"run_id": run_id})
+    (generation,) = store.get_run(run_id).generations
+    assert (generation.negative_prompt, generation.emulated, store.get_run(run_id).notes) == ("", False, "")
 
 
 def test_models_match_the_migrations(store):
@@ -66,8 +71,8 @@ def test_models_match_the_migrations(store):
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_opening_twice_is_a_no_op_and_keeps_data(tmp_path):
-    url = f"sqlite:///{tmp_path / 'h.db'}"
+def test_opening_twice_is_a_no_op_and_keeps_data(database_url, tmp_path):
+    url = database_url
     first = HistoryStore(database_url=url, data_dir=tmp_path / "data")
     run_id = first.create_run("fox", [], [])
     first.add_generation(run_id, record(0), artifact(seed=1))
@@ -80,9 +85,9 @@ def test_opening_twice_is_a_no_op_and_keeps_data(tmp_path):
     assert [s.id for s in first.list_runs()] == [other, run_id]
 
 
-def test_stores_opening_at_once_migrate_once(tmp_path):
-    """Each thread has its own connection, so SQLite locks them as it would separate processes."""
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+def test_stores_opening_at_once_migrate_once(empty_database_url, tmp_path):
+    """Each thread has its own connection, so the database locks them as it would separate processes."""
+    url = empty_database_url
     barrier, errors, migrated = threading.Barrier(4), [], []
 
     def migrate():
@@ -98,16 +103,16 @@ def test_stores_opening_at_once_migrate_once(tmp_path):
     for thread in threads:
         thread.join()
     assert errors == [] and sorted(migrated) == [False, False, False, True]
-    with _sqlite(tmp_path / "race.db") as connection:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
+    with get_engine(url).connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [(head_revision(),)]
     assert HistoryStore(database_url=url, data_dir=tmp_path / "data").count_runs() == 0
 
 
-def test_a_database_from_a_newer_version_is_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'newer.db'}"
+def test_a_database_from_a_newer_version_is_refused(database_url, tmp_path):
+    url = database_url
     HistoryStore(database_url=url, data_dir=tmp_path / "data")
-    with _sqlite(tmp_path / "newer.db") as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    with get_engine(url).begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
     get_engine(url).dispose()
     with pytest.raises(SchemaTooNewError, match="9999"):
         HistoryStore(database_url=url, data_dir=tmp_path / "data")
@@ -117,5 +122,60 @@ def test_the_schema_is_not_created_by_the_models(store):
     """Every table exists because a migration made it: alembic_version names the head revision."""
     names = {name for name in inspect(store.engine).get_table_names() if not is_search_index_table(name)}
     assert names == set(EXPECTED_COLUMNS) | {"alembic_version"}
-    assert "runs_fts" in inspect(store.engine).get_table_names()  # migration 0002's full-text index
-    assert current_revision(store.engine) == head_revision() == "0003"
+    assert "runs_fts" in inspect(store.engine).get_table_names()  # the full-text index: 0002 (SQLite), 0004 (PG)
+    assert current_revision(store.engine) == head_revision() == "0004"
+
+
+def test_a_second_migrator_waits_for_the_migration_lock(empty_database_url, backend):
+    """While one process holds the migration lock (SQLite: the write lock; PostgreSQL: an advisory lock),
+    another opening the same empty database waits, then migrates it."""
+    engine = get_engine(empty_database_url)
+    done, result = threading.Event(), []
+
+    def migrate():
+        try:
+            result.append(upgrade(engine))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            result.append(exc)
+        finally:
+            done.set()
+
+    with writer(engine).begin() as holder:
+        lock_for_migration(holder)
+        thread = threading.Thread(target=migrate)
+        thread.start()
+        if backend == "postgresql":
+            deadline = time.monotonic() + 10
+            while not waiting_on_advisory_lock(engine):
+                assert time.monotonic() < deadline, "the second migrator never waited for the advisory lock"
+                time.sleep(0.02)
+        assert not done.wait(0.5), "the second migrator did not wait for the migration lock"
+    thread.join(timeout=60)
+    assert result == [True] and current_revision(engine) == head_revision()
+
+
+def test_without_unaccent_search_still_works(postgres_server, tmp_path, caplog):
+    """A role that may not create extensions (not the database's owner) gets search without folding
+    diacritics, and a warning that says how to add it, instead of a failed migration."""
+    suffix = tmp_path.name[-8:].lower().replace("-", "_")
+    role, database = f"plain_{suffix}", f"plain_{suffix}"
+    postgres_server.execute(f'CREATE ROLE "{role}" LOGIN PASSWORD \'pw\'')
+    postgres_server.create_database(database)
+    try:
+        postgres_server.execute(f'GRANT CREATE ON SCHEMA public TO "{role}"', None, database=database)
+        store = HistoryStore(database_url=postgres_server.url(database, role, "pw"), data_dir=tmp_path / "data")
+        assert current_revision(store.engine) == head_revision()
+        run_id = store.create_run("Crème brûlée, soft-light", [], [])
+        assert store.search_runs(RunFilter(text="crème soft"))[1] == 1
+        assert store.search_runs(RunFilter(text="creme"))[1] == 0  # no folding without unaccent
+        assert [s.id for s in store.search_runs(RunFilter(text="brûl"))[0]] == [run_id]
+        (warning,) = [r.getMessage() for r in caplog.records
+                      if r.levelname == "WARNING" and "unaccent" in r.getMessage()]
+        for statement in warning.split("in this database: ", 1)[1].split(";"):  # the fix the warning names
+            if statement.strip():
+                postgres_server.execute(statement, database=database)
+        assert [s.id for s in store.search_runs(RunFilter(text="creme BRULEE"))[0]] == [run_id]
+    finally:
+        dispose_engines()
+        postgres_server.drop_database(database)
+        postgres_server.execute(f'DROP ROLE "{role}"')

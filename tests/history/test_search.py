@@ -1,12 +1,15 @@
-"""History search: filters alone and combined, pagination, FTS5 and its LIKE fallback, the 0002 migration."""
+"""History search on both backends: filters alone and combined, pagination, the full-text index (SQLite FTS5,
+PostgreSQL tsvector + GIN) and its LIKE fallback, and the migrations that build the index (0002, 0004)."""
 
 from __future__ import annotations
 
+import re
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import event, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from imagegen.history import HistoryStore, RunFilter, get_engine
@@ -14,16 +17,21 @@ from imagegen.history.db import writer
 from imagegen.history.migrate import alembic_config, current_revision, head_revision
 from imagegen.history.models import Generation, Run
 
-from .helpers import artifact, record
+from .databases import BACKENDS, history_database
+from .helpers import artifact, postgresql_only, record, sqlite_only
 
 NEVER = RunFilter(text="zzzunmatched")
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """Four runs (A oldest .. D newest); returns (store, {"A": id, ...})."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def corpus(request, tmp_path_factory):
+    """Four runs (A oldest .. D newest) on each backend; yields (store, {"A": id, ...})."""
     root = tmp_path_factory.mktemp("search")
-    store = HistoryStore(database_url=f"sqlite:///{root / 'h.db'}", data_dir=root / "data")
+    with history_database(request, request.param, root) as url:
+        yield make_corpus(HistoryStore(database_url=url, data_dir=root / "data"))
+
+
+def make_corpus(store: HistoryStore):
     ids = {}
     ids["A"] = store.create_run("a red fox in the snow", [{"name": "style", "rules": ["watercolor", "soft light"]}],
                                 [{"name": "avoid", "rules": ["blurry"]}])
@@ -39,13 +47,20 @@ def corpus(tmp_path_factory):
                                 [{"name": "avoid", "rules": ["cartoonish"]}])
     store.add_generation(ids["C"], record(0, provider="bedrock", model="stability.sd3",
                                           prompt="Crème brûlée still life, macro lens, hyperreal"), artifact(seed=3))
-    ids["D"] = store.create_run("fox cub", [], [])
+    ids["D"] = store.create_run("fox cub", [], [], notes="ref: cub_2024-v2.jpg")
     when = {"A": datetime(2025, 1, 10, 12, tzinfo=UTC), "B": datetime(2025, 1, 11, 8, tzinfo=UTC),
             "C": datetime(2025, 1, 12, 23, 59, 59, tzinfo=UTC), "D": datetime(2025, 1, 13, tzinfo=UTC)}
     with Session(writer(store.engine)) as session, session.begin():
         for name, created in when.items():
             session.execute(update(Run).where(Run.id == ids[name]).values(created_at=created))
     return store, ids
+
+
+def index_rows(store: HistoryStore) -> list[int]:
+    """The run ids in the full-text index table (SQLite: FTS5 rowids; PostgreSQL: runs_fts.run_id)."""
+    column = "rowid" if store.engine.dialect.name == "sqlite" else "run_id"
+    with store.engine.connect() as connection:
+        return sorted(connection.exec_driver_sql(f"SELECT {column} FROM runs_fts").scalars())
 
 
 def found(corpus, use_fts=True, **filters) -> list[str]:
@@ -117,6 +132,10 @@ def test_filters_alone_and_combined(corpus, filters, expected, use_fts):
     ("crème", "C"),
     ("wat", "A"),
     ("owl nig", "B"),
+    ("jpg", "D"),  # punctuation separates words: "cub_2024-v2.jpg" is cub, 2024, v2, jpg
+    ("2024 v2", "D"),
+    ("cub_2024", "D"),
+    ("soft-light", "A"),
 ])
 @pytest.mark.parametrize("use_fts", [True, False])
 def test_full_text_and_the_like_fallback_agree(corpus, query, expected, use_fts):
@@ -128,6 +147,8 @@ def test_full_text_and_the_like_fallback_agree(corpus, query, expected, use_fts)
     ("sn fox", ""),  # the others are whole words
     ("creme brulee", "C"),  # diacritics are folded
     ("CRÈME", "C"),  # unicode case is folded
+    ("brûl", "C"),  # a prefix with a diacritic
+    ("ref jp", "D"),
 ])
 def test_fts_only_behaviour_shows_the_index_is_used(corpus, query, expected):
     assert "".join(found(corpus, text=query)) == expected
@@ -135,7 +156,8 @@ def test_fts_only_behaviour_shows_the_index_is_used(corpus, query, expected):
 
 HOSTILE = ['"', '""', "'", "(", ")", "fox)", '"fox', "fox*", "-fox", "fox -snow", "NEAR(fox snow)", "fox NEAR snow",
            "AND", "OR", "NOT", "fox OR owl", "body:fox", "^fox", "{fox}", "[", "\\", "%", "_", "\x00", "🦊", "狐",
-           "fox\nsnow", "a" * 2000, "fox " * 200, "*", "-", "NEAR", "fox + snow", "fox AND", "AND fox"]
+           "fox\nsnow", "a" * 2000, "fox " * 200, "*", "-", "NEAR", "fox + snow", "fox AND", "AND fox",
+           "fox " + "b" * 3000, "fox:*", "fox & owl", "fox | owl", "!fox", "fox <-> snow", "'fox'", "fox:A"]
 
 
 @pytest.mark.parametrize("use_fts", [True, False])
@@ -149,6 +171,9 @@ def test_hostile_input_never_fails(corpus, use_fts):
     assert "".join(found(corpus, use_fts, text="NEAR(fox snow)")) == ""
     assert "".join(found(corpus, use_fts, text="fox\nsnow")) == "A"
     assert "".join(found(corpus, use_fts, text="%")) == "DCBA"  # no words: no text filter
+    assert "".join(found(corpus, use_fts, text="fox " + "b" * 3000)) == ""  # too long for PostgreSQL's index
+    assert "".join(found(corpus, use_fts, text="fox | snow")) == "A"  # tsquery operators are punctuation
+    assert "".join(found(corpus, use_fts, text="!fox")) == "DA"
 
 
 def test_runs_without_match_and_filter_validation(corpus):
@@ -168,8 +193,8 @@ def test_filter_choices(corpus):
                                       "models": ["dall-e-3", "gpt-image-1", "phoenix", "stability.sd3", "titan"]}
 
 
-def test_provider_and_status_filters_use_indexes(corpus):
-    store, _ = corpus
+def captured_queries(store: HistoryStore, *filters: RunFilter) -> list[tuple]:
+    """(sql, parameters) of the statements on runs/generations that searching with each filter runs."""
     statements = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many):
@@ -177,17 +202,69 @@ def test_provider_and_status_filters_use_indexes(corpus):
 
     event.listen(store.engine, "before_cursor_execute", capture)
     try:
-        store.search_runs(RunFilter(providers=("openai",), statuses=("ok", "error")))
-        store.search_runs(RunFilter(text="fox", statuses=("error",)))
+        for run_filter in filters:
+            store.search_runs(run_filter)
     finally:
         event.remove(store.engine, "before_cursor_execute", capture)
-    queries = [(sql, params) for sql, params in statements if "FROM runs" in sql or "FROM generations" in sql]
+    return [(sql, params) for sql, params in statements if "FROM runs" in sql or "FROM generations" in sql]
+
+
+@sqlite_only("reads SQLite's EXPLAIN QUERY PLAN; test_postgres_search_uses_its_indexes checks PostgreSQL's plans")
+def test_provider_and_status_filters_use_indexes(store):
+    for index in range(3):
+        run_id = store.create_run(f"a fox #{index}", [], [])
+        store.add_generation(run_id, record(0, status="error" if index else "ok"))
+    queries = captured_queries(store, RunFilter(providers=("openai",), statuses=("ok", "error")),
+                               RunFilter(text="fox", statuses=("error",)))
     assert len(queries) >= 4
     with store.engine.connect() as connection:
         for sql, params in queries:
             plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
             assert not [step for step in plan if step.startswith("SCAN generations")], (sql, plan)
             assert any("generations USING" in step or "runs_fts" in step for step in plan), (sql, plan)
+
+
+PROVIDERS = ("openai", "azure", "bedrock", "leonardo", "local", "stability", "titan", "nova")
+
+
+@postgresql_only
+def test_postgres_search_uses_its_indexes(store):
+    """With a realistic history (5,000 runs, 20,000 generations, vacuumed and analyzed as autovacuum would),
+    the planner reads the GIN index for text and the generations indexes for provider/status, instead of
+    scanning either table. (Before a vacuum, GIN's pending list of new entries makes a scan look cheaper.)"""
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")  # bulk load: no triggers...
+        connection.exec_driver_sql(
+            "INSERT INTO runs (created_at, prompt, rulesets, negative_rulesets, notes) "
+            "SELECT now() - i * interval '1 minute', "
+            "       'prompt ' || i || CASE WHEN mod(i, 500) = 0 THEN ' a lighthouse at dusk' ELSE ' a meadow' END, "
+            "       '[{\"name\": \"style\", \"rules\": [\"watercolor\"]}]', '[]', '' "
+            "FROM generate_series(1, 5000) AS i")
+        connection.execute(text(
+            "INSERT INTO generations (run_id, position, provider, model, requested_options, effective_options, "
+            "                         prompt, negative_prompt, status, warnings, emulated, created_at) "
+            "SELECT r.id, k, (CAST(:providers AS text[]))[1 + mod(r.id + k, 8)], 'model', '{}', '{}', r.prompt, '', "
+            "       CASE WHEN mod(r.id * 7 + k, 97) = 0 THEN 'error' ELSE 'ok' END, '[]', false, r.created_at "
+            "FROM runs r CROSS JOIN generate_series(0, 3) AS k"), {"providers": list(PROVIDERS)})
+        connection.exec_driver_sql("INSERT INTO runs_fts (run_id, body) "  # ...then index them as 0004 does
+                                   "SELECT id, runs_fts_document(runs_fts_text(id)) FROM runs")
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    assert store.search_runs(RunFilter(text="lighthouse"), limit=0)[1] == 10
+    assert store.search_runs(RunFilter(text="lighthouse dus"), limit=0)[1] == 10
+    queries = captured_queries(store, RunFilter(text="lighthouse"), RunFilter(text="lighthouse du"),
+                               RunFilter(providers=("openai",), statuses=("error",)),
+                               RunFilter(text="lighthouse", statuses=("error",)))
+    assert len(queries) >= 6
+    with store.engine.connect() as connection:
+        for sql, params in queries:
+            plan = "\n".join(connection.exec_driver_sql("EXPLAIN " + sql, params).scalars())
+            assert "Seq Scan on generations" not in plan, (sql, plan)
+            if "runs_fts" in sql:
+                assert "Bitmap Index Scan on ix_runs_fts_body" in plan, (sql, plan)
+                assert "Seq Scan on runs_fts" not in plan, (sql, plan)
+            if "generations.provider" in sql or "generations.status" in sql:
+                assert re.search(r"Index (Only )?Scan (using|on) ix_generations_", plan), (sql, plan)
 
 
 def test_deleted_and_edited_runs_follow_in_search(store):
@@ -202,12 +279,58 @@ def test_deleted_and_edited_runs_follow_in_search(store):
     with Session(writer(store.engine)) as session, session.begin():  # triggers follow edits of notes
         session.execute(update(Run).where(Run.id == keep).values(notes="tundra"))
     assert [s.id for s in store.search_runs(RunFilter(text="tundra"))[0]] == [keep]
-    with store.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT rowid FROM runs_fts").scalars().all() == [keep]
+    store.add_generation(keep, record(0, prompt="a grey wolf, aurora"))
+    assert store.search_runs(RunFilter(text="auror"))[1] == 1
+    with Session(writer(store.engine)) as session, session.begin():  # ... and of a slot's prompt
+        session.execute(update(Generation).where(Generation.run_id == keep).values(prompt="a grey wolf, dawn"))
+    assert store.search_runs(RunFilter(text="aurora"))[1] == 0 and store.search_runs(RunFilter(text="dawn"))[1] == 1
+    assert index_rows(store) == [keep]
 
 
-def test_migrating_0001_to_0002_backfills_the_index(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_a_huge_run_is_stored_and_searchable(store):
+    """PostgreSQL's tsvector holds at most 1 MB: a run whose text is larger is indexed by its start,
+    instead of failing to save."""
+    words = " ".join(f"w{index}x" for index in range(200_000))  # about 1.6 MB of distinct words
+    run_id = store.create_run("a huge prompt " + words, [], [])
+    store.add_generation(run_id, record(0, prompt=words))
+    assert [s.id for s in store.search_runs(RunFilter(text="huge w12345x"))[0]] == [run_id]
+    assert store.get_run(run_id).prompt.endswith("w199999x")
+
+
+@postgresql_only
+def test_concurrent_slots_of_one_run_all_reach_the_index(store):
+    """Two transactions add generations to the same run at once (as two app processes could, outside the
+    store's own lock): the index row is rebuilt by one after the other, so it has both prompts."""
+    run_id = store.create_run("a lighthouse", [], [])
+    insert = text("INSERT INTO generations (run_id, position, provider, model, requested_options, "
+                  "effective_options, prompt, negative_prompt, status, warnings, emulated, created_at) "
+                  "VALUES (:run_id, :position, 'openai', 'm', '{}', '{}', :prompt, '', 'ok', '[]', false, now())")
+    second_started, errors = threading.Event(), []
+
+    def second():
+        try:
+            with store.engine.begin() as connection:
+                second_started.set()
+                connection.execute(insert, {"run_id": run_id, "position": 1, "prompt": "zeppelin"})
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    with store.engine.begin() as first:
+        first.execute(insert, {"run_id": run_id, "position": 0, "prompt": "albatross"})
+        thread = threading.Thread(target=second)
+        thread.start()
+        second_started.wait(10)
+        thread.join(0.5)
+        assert thread.is_alive(), "the second rebuild should wait for the first transaction"
+    thread.join(30)
+    assert errors == []
+    for word in ("albatross", "zeppelin", "lighthouse"):
+        assert [s.id for s in store.search_runs(RunFilter(text=word))[0]] == [run_id], word
+
+
+@sqlite_only("0002 builds SQLite's FTS5 index; test_migrating_0003_to_0004_and_back does PostgreSQL's")
+def test_migrating_0001_to_0002_backfills_the_index(empty_database_url, tmp_path):
+    url = empty_database_url
     engine = get_engine(url)
     with writer(engine).begin() as connection:
         command.upgrade(alembic_config(connection), "0001")
@@ -228,3 +351,53 @@ def test_migrating_0001_to_0002_backfills_the_index(tmp_path):
     assert [s.prompt for s in store.search_runs(RunFilter(text="oil paint"))[0]] == ["a lighthouse at dusk"]
     new = store.create_run("a harbour at dawn", [], [])
     assert {s.id for s in store.search_runs(RunFilter(text="harbour"))[0]} == {new, new - 1}
+
+
+def test_migrating_0003_to_0004_and_back(empty_database_url, backend, tmp_path):
+    """0004 back-fills PostgreSQL's index from existing runs and its downgrade removes it (search falls back to
+    LIKE); on SQLite it changes nothing either way (FTS5 from 0002 stays)."""
+    url = empty_database_url
+    engine = get_engine(url)
+    with writer(engine).begin() as connection:
+        command.upgrade(alembic_config(connection), "0003")
+    with Session(engine) as session, session.begin():
+        old = Run(prompt="a lighthouse at dusk", rulesets=[{"name": "s", "rules": ["oil painting"]}],
+                  negative_rulesets=[{"name": "n", "rules": ["Blürry"]}], notes="for Émile")
+        old.generations.append(Generation(
+            position=0, provider="openai", model="dall-e-3", requested_options={}, effective_options={},
+            prompt="a lighthouse at dusk, oil painting, stormy", status="ok", warnings=[]))
+        session.add_all([old, Run(prompt="a quiet harbour", rulesets=[], negative_rulesets=[])])
+
+    def schema() -> dict:
+        found = inspect(get_engine(url))
+        return {table: sorted(index["name"] for index in found.get_indexes(table)) for table in found.get_table_names()}
+
+    before = schema()
+    store = HistoryStore(database_url=url, data_dir=tmp_path / "data")
+    assert current_revision(store.engine) == head_revision() == "0004"
+    if backend == "sqlite":
+        assert schema() == before
+    else:
+        assert "runs_fts" not in before and schema()["runs_fts"] == ["ix_runs_fts_body"]
+    assert len(index_rows(store)) == 2  # back-filled (SQLite: by 0002)
+
+    def searched(query: str) -> list[str]:
+        return [s.prompt for s in store.search_runs(RunFilter(text=query))[0]]
+
+    for query in ("stormy", "oil paint", "blurry", "emile", "BLÜRRY"):
+        assert searched(query) == ["a lighthouse at dusk"], query
+    assert searched("light") == ["a lighthouse at dusk"]  # prefix
+
+    with writer(engine).begin() as connection:
+        command.downgrade(alembic_config(connection), "0003")
+    assert current_revision(engine) == "0003" and schema() == before
+    if backend == "sqlite":
+        assert searched("emile") == ["a lighthouse at dusk"]  # still FTS5
+    else:
+        assert searched("emile") == []  # LIKE: no diacritic folding
+        assert searched("Émile") == searched("stormy") == ["a lighthouse at dusk"]
+    new = store.create_run("a harbour at dawn", [], [])  # PostgreSQL: written without the index's triggers
+    with writer(engine).begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert searched("harbour") == ["a harbour at dawn", "a quiet harbour"]  # back-filled again
+    assert index_rows(store) == [new - 2, new - 1, new]
