@@ -51,7 +51,8 @@ def make_thumbnail(value: bytes) -> bytes:
     """A JPEG (RGB, quality 80) whose longest side is at most 256 px; transparency goes on white."""
     with Image.open(io.BytesIO(value)) as source:
         source.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # fast path for JPEG; no-op otherwise
-        image = ImageOps.exif_transpose(source)
+        ImageOps.exif_transpose(source, in_place=True)  # in place: no copy of the full-size picture
+        image = source
         image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
         if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
             rgba = image.convert("RGBA")

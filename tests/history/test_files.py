@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -10,10 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from imagegen.history import HistoryStore
-from imagegen.history.files import ImageFiles, image_key, thumbnail_key, write_atomic
+from imagegen.history.files import ImageFiles, image_key, make_thumbnail, thumbnail_key, write_atomic
 
 from .helpers import artifact, image_bytes, record
 
@@ -139,3 +141,12 @@ def test_stale_temp_files_are_orphans(store):
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
     assert store.check().orphan_files == ["images/ab/.tmp-stale1.part"]  # a fresh one may be a write in flight
     assert store.check(clean=True).cleaned == 1 and fresh.exists() and not stale.exists()
+
+
+def test_thumbnail_follows_the_exif_orientation():
+    picture = Image.new("RGB", (400, 200), "red")
+    exif = picture.getexif()
+    exif[0x0112] = 6  # rotate 90° when shown
+    buf = io.BytesIO()
+    picture.save(buf, "JPEG", exif=exif)
+    assert Image.open(io.BytesIO(make_thumbnail(buf.getvalue()))).size == (128, 256)
