@@ -4,7 +4,7 @@ import streamlit as st
 
 from imagegen import pricing
 from imagegen.ui import results, sidebar, state
-from imagegen.ui.generate import generate
+from imagegen.ui.generate import generate, summary_line
 from imagegen.ui.resources import get_store, statuses
 from imagegen.ui.rulesets_editor import editor
 from imagegen.ui.slot_editor import slot_card
@@ -41,13 +41,14 @@ planned, unknown = pricing.total(pricing.estimate(s.provider, s.model, s.set_opt
 unknown_note = f" plus {unknown} slot(s) priced only after the run" if unknown else ""
 st.markdown(f"Estimated cost of this run: **${planned:.3f}**{unknown_note}.")
 
+generated = False
 if st.button("Generate", type="primary", key="btn.generate", disabled=not ids):
-    generate(st.session_state.get("cmp.prompt", ""), emulate)
+    generated = generate(st.session_state.get("cmp.prompt", ""), emulate)
 
 last = st.session_state.get("cmp.last_run")
-if last and last["views"]:
+if last and last["views"] and not generated:
     st.subheader(f"Run #{last['run_id']}")
-    st.caption(f"All {len(last['views'])} results in {last['seconds']:.1f} s · saved to the history.")
+    st.caption(summary_line(last))
     for column, item in zip(st.columns(len(last["views"])), last["views"], strict=True):
         with column:
             results.show(item)

@@ -10,6 +10,7 @@ import streamlit as st
 from imagegen import catalog, export, provenance, rerun
 from imagegen.history import HistoryStore, RunFilter
 from imagegen.ui import state
+from imagegen.ui.results import display_format
 
 PAGE_SIZE = 10
 STATUS_ICONS = {"ok": ":material/check_circle:", "error": ":material/error:", "filtered": ":material/shield:"}
@@ -58,7 +59,7 @@ def contact_sheet(store: HistoryStore, run_id: int) -> None:
         for column, generation in zip(columns, run.generations, strict=False):
             with column:
                 if generation.image is not None:
-                    st.image(store.thumbnail_bytes(generation.image), width="stretch")
+                    st.image(store.thumbnail_bytes(generation.image), width="stretch", output_format="JPEG")
                 else:
                     st.markdown(f"`{generation.error_kind or 'error'}`")
                 st.caption(generation_caption(generation))
@@ -169,7 +170,7 @@ def generation_detail(store: HistoryStore, run, generation) -> None:
     if generation.image is not None:
         image = generation.image
         value = store.image_bytes(image)
-        st.image(value, width="stretch")
+        st.image(value, width="stretch", output_format=display_format(image.format))
         ext = "jpg" if image.format == "jpeg" else image.format
         name = f"run{run.id}-{generation.position + 1}-{generation.provider}.{ext}"
         st.download_button("Download", partial(with_provenance, value, image.format, run, generation), file_name=name,

@@ -36,6 +36,13 @@ def view(result: SlotResult, run_id: int) -> dict[str, Any]:
     }
 
 
+def display_format(mime_or_format: str | None) -> str:
+    """The `output_format` that makes st.image show the provider's bytes as they are. Its default ("auto")
+    re-encodes every PNG without alpha as a JPEG at quality 90: slower, and not the image being compared.
+    WEBP (not a format st.image serves) becomes a lossless PNG."""
+    return "JPEG" if (mime_or_format or "").lower() in ("image/jpeg", "jpeg", "jpg") else "PNG"
+
+
 def caption(item: dict[str, Any]) -> str:
     parts = [f"{item['latency_s']:.1f} s"]
     if item["seed"] is not None:
@@ -50,7 +57,7 @@ def show(item: dict[str, Any]) -> None:
     if item["image"] is None:
         st.error(item["error"] or "No image.", icon=":material/error:")
         return
-    st.image(item["image"], width="stretch")
+    st.image(item["image"], width="stretch", output_format=display_format(item["mime"]))
     st.caption(caption(item))
     if item["status"] == "filtered":
         st.warning("The provider's content filter flagged this image.", icon=":material/shield:")

@@ -35,8 +35,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("browser-data")
+def app_data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("browser-data")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_data_dir):
+    data_dir = app_data_dir
     env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
     env.update(IMAGEGEN_DATA_DIR=str(data_dir), IMAGEGEN_SECRETS_FILE=str(data_dir / "no-secrets.toml"),
                AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=str(data_dir / "none"),

@@ -1,9 +1,11 @@
 """As a new user would: compare four providers, find the run in History, open it, re-run it, export it,
 delete it. Screenshots of each step land in test-artifacts/."""
 
+import hashlib
 import io
 import json
 import zipfile
+from urllib.parse import urljoin
 
 from .conftest import shoot
 
@@ -18,7 +20,7 @@ def commit(page):
     page.get_by_role("heading", name="History").click()
 
 
-def test_compare_history_rerun_export_delete(page):
+def test_compare_history_rerun_export_delete(page, app_data_dir):
     # 1. Compare: the offline generator plus three emulated providers, no keys needed.
     page.get_by_role("button", name="Generate").wait_for()
     shoot(page, "01-compare-start")
@@ -29,6 +31,12 @@ def test_compare_history_rerun_export_delete(page):
     results.nth(3).wait_for()
     assert results.count() == 4
     assert page.get_by_text("emulated", exact=True).count() >= 3
+    # the page shows each provider's bytes as received (st.image would re-encode a PNG as JPEG by default)
+    stored = {path.name.split(".")[0] for path in (app_data_dir / "images").rglob("*") if ".thumb." not in path.name}
+    for index in range(4):
+        src = results.nth(index).locator("img").get_attribute("src")
+        served = page.request.get(urljoin(page.url, src)).body()
+        assert hashlib.sha256(served).hexdigest() in stored, f"image {index + 1} was re-encoded for display"
     page.get_by_role("heading", name="Run #1").scroll_into_view_if_needed()
     shoot(page, "02-compare-results")
 
