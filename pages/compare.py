@@ -4,7 +4,7 @@ import streamlit as st
 
 from imagegen import pricing
 from imagegen.ui import results, sidebar, state
-from imagegen.ui.generate import generate, summary_line
+from imagegen.ui.generate import generate, summary_line, warm_up
 from imagegen.ui.resources import get_store, statuses
 from imagegen.ui.rulesets_editor import editor
 from imagegen.ui.slot_editor import slot_card
@@ -41,6 +41,7 @@ planned, unknown = pricing.total(pricing.estimate(s.provider, s.model, s.set_opt
 unknown_note = f" plus {unknown} slot(s) priced only after the run" if unknown else ""
 st.markdown(f"Estimated cost of this run: **${planned:.3f}**{unknown_note}.")
 
+warm_up(specs, emulate)
 generated = False
 if st.button("Generate", type="primary", key="btn.generate", disabled=not ids):
     generated = generate(st.session_state.get("cmp.prompt", ""), emulate)

@@ -7,7 +7,7 @@ from imagegen.drivers import (
     OpenAiImageGenerationDriver,
 )
 from imagegen.errors import InvalidOptionsError
-from imagegen.slots import SlotSpec, build_driver, credential_status
+from imagegen.slots import SlotSpec, build_driver, credential_status, warm_clients
 
 
 def test_catalog_names_map_to_driver_keywords():
@@ -50,3 +50,14 @@ def test_credential_status_names_what_to_set_and_never_the_value(monkeypatch, tm
     monkeypatch.setenv("IMAGEGEN_SECRETS_FILE", str(secrets))
     assert credential_status("leonardo") == credential_status("leonardo")
     assert credential_status("leonardo").source == "secrets file"
+
+
+def test_warm_clients_makes_the_clients_generate_will_use_and_skips_what_it_cannot(emulator):
+    specs = [SlotSpec("openai", "gpt-image-1", {}), SlotSpec("bedrock", "stability.stable-diffusion-xl-v1", {}),
+             SlotSpec("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3", {}),
+             SlotSpec("bedrock", "not-an-image-model", {})]
+    assert warm_clients([(spec, emulator.url) for spec in specs]) == 2  # Leonardo has no SDK client; bad model
+    warmed = build_driver(specs[0], emulator.url).get_client()
+    assert build_driver(specs[0], emulator.url).get_client() is warmed
+    assert build_driver(specs[1], emulator.url).get_client() is build_driver(specs[1], emulator.url).get_client()
+    assert emulator.requests == []  # nothing was sent

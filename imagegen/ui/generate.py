@@ -4,13 +4,14 @@ fill each column as its result arrives, and save each result to the history as i
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import streamlit as st
 
 from imagegen import catalog, compare, recording
 from imagegen.errors import ImageGenerationError, MissingCredentialsError
-from imagegen.slots import SlotSpec, build_driver
+from imagegen.slots import SlotSpec, build_driver, warm_clients
 from imagegen.ui import results, state
 from imagegen.ui.resources import get_emulator, get_store, statuses
 
@@ -87,6 +88,22 @@ def run(slots, prompt, rulesets, negative_rulesets) -> None:
 
 def summary_line(last: dict) -> str:
     return f"All {len(last['views'])} results in {last['seconds']:.1f} s · saved to the history."
+
+
+def warm_up(specs: list[SlotSpec], emulate: bool) -> None:
+    """Start the emulator (when a slot needs it) and make the slots' SDK clients in the background, once per
+    provider and model per process, so the first click is as quick as the next ones."""
+    todo = []
+    for spec in specs:
+        key = (spec.provider, spec.model, needs_emulator(spec) and emulate)
+        if spec.provider != "local" and key not in _warmed and (emulate or not needs_emulator(spec)):
+            _warmed.add(key)
+            todo.append((spec, get_emulator().url if key[2] else None))
+    if todo:
+        threading.Thread(target=warm_clients, args=(todo,), name="imagegen-warm-up", daemon=True).start()
+
+
+_warmed: set[tuple] = set()
 
 
 def needs_emulator(spec: SlotSpec) -> bool:
