@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.docs_env import DOCS_DEPLOYMENT, DOCS_LEONARDO_MODEL
+
 CREDENTIAL_VARS = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_API_VERSION",
     "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_AD_TOKEN",
@@ -41,3 +43,24 @@ def emulator(emulator_server):
     emulator_server.reset()
     yield emulator_server
     emulator_server.reset()
+
+
+@pytest.fixture
+def docs_env(emulator, monkeypatch):
+    """The environment the Griptape docs examples read (both generations of their Azure variable names),
+    every SDK pointed at the emulator."""
+    for name, value in {
+        "OPENAI_API_KEY": "sk-docs-example-000000", "OPENAI_BASE_URL": emulator.openai_base_url,
+        "AZURE_OPENAI_DALL_E_3_DEPLOYMENT_ID": DOCS_DEPLOYMENT,
+        "AZURE_OPENAI_ENDPOINT_1": emulator.azure_endpoint, "AZURE_OPENAI_API_KEY_1": "azure-docs-key-000000",
+        "AZURE_OPENAI_DALL_E_3_ENDPOINT": emulator.azure_endpoint,
+        "AZURE_OPENAI_DALL_E_3_API_KEY": "azure-docs-key-000000",
+        "AWS_ACCESS_KEY_ID": "AKIADOCSEXAMPLE00001", "AWS_SECRET_ACCESS_KEY": "docs-example-secret",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": emulator.bedrock_endpoint_url,
+        "LEONARDO_MODEL_ID": DOCS_LEONARDO_MODEL, "LEONARDO_API_KEY": "leo-docs-example-000000",
+        "LEONARDO_API_BASE": emulator.leonardo_api_base,
+    }.items():
+        monkeypatch.setenv(name, value)
+    emulator.azure_deployments[DOCS_DEPLOYMENT] = "dall-e-3"
+    yield emulator
+    emulator.azure_deployments.pop(DOCS_DEPLOYMENT, None)

@@ -20,6 +20,7 @@ from imagegen.artifacts import ImageArtifact
 from imagegen.drivers import OpenAiChatPromptDriver
 from imagegen.emulator.chat_routes import image_prompt
 from imagegen.structures import Defaults, agent
+from tests.docs_env import DOCS_DEPLOYMENT, DOCS_LEONARDO_MODEL
 
 OPENAI = '''\
 import os
@@ -241,7 +242,7 @@ def check_openai_dall_e_2(emu, artifact, prompt):
 
 def check_azure(emu, artifact, prompt):
     request = emu.last_request("azure")
-    assert request.path == "/openai/deployments/dall-e-3-docs/images/generations"
+    assert request.path == f"/openai/deployments/{DOCS_DEPLOYMENT}/images/generations"
     assert request.headers["api-key"] == "azure-docs-key-000000"
     assert (request.json["prompt"], request.json["style"], request.json["quality"]) == (prompt, "vivid", "hd")
     assert (artifact.width, artifact.height, artifact.meta["provider"]) == (1024, 1024, "azure")
@@ -264,7 +265,7 @@ def check_titan(emu, artifact, prompt):
 
 def check_leonardo(emu, artifact, prompt):
     [create] = [r for r in emu.requests if r.provider == "leonardo" and r.method == "POST"]
-    assert create.json["prompt"] == prompt and create.json["modelId"] == LEONARDO_MODEL
+    assert create.json["prompt"] == prompt and create.json["modelId"] == DOCS_LEONARDO_MODEL
     assert (create.json["width"], create.json["height"]) == (512, 1024)
     assert (artifact.width, artifact.height) == (512, 1024)
 
@@ -289,25 +290,6 @@ EXAMPLES = {
     "tool-page": (TOOL_PAGE, check_tool_page),
     "griptape-1": (GRIPTAPE_1, check_griptape_1),
 }
-LEONARDO_MODEL = "b24e16ff-06e3-43eb-8d33-4416c2d75876"
-
-
-@pytest.fixture
-def docs_env(emulator, monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-docs-example-000000")
-    monkeypatch.setenv("OPENAI_BASE_URL", emulator.openai_base_url)
-    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_DEPLOYMENT_ID", "dall-e-3-docs")
-    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT_1", emulator.azure_endpoint)
-    monkeypatch.setenv("AZURE_OPENAI_API_KEY_1", "azure-docs-key-000000")
-    emulator.azure_deployments["dall-e-3-docs"] = "dall-e-3"
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIADOCSEXAMPLE00001")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "docs-example-secret")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", emulator.bedrock_endpoint_url)
-    monkeypatch.setenv("LEONARDO_MODEL_ID", LEONARDO_MODEL)
-    monkeypatch.setenv("LEONARDO_API_KEY", "leo-docs-example-000000")
-    monkeypatch.setenv("LEONARDO_API_BASE", emulator.leonardo_api_base)
-    yield emulator
-    emulator.azure_deployments.pop("dall-e-3-docs", None)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ engine is called directly here (the Agent and tool examples are a later issue).
 
 import os
 
-import pytest
-
 from imagegen.drivers import (
     AmazonBedrockImageGenerationDriver,
     AzureOpenAiImageGenerationDriver,
@@ -18,23 +16,7 @@ from imagegen.drivers import (
 )
 from imagegen.engines import PromptImageGenerationEngine
 from imagegen.rules import Rule, Ruleset
-
-
-@pytest.fixture
-def docs_env(emulator, monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-docs-example-000000")
-    monkeypatch.setenv("OPENAI_BASE_URL", emulator.openai_base_url)
-    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_DEPLOYMENT_ID", "dall-e-3-deployment")
-    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_ENDPOINT", emulator.url)
-    monkeypatch.setenv("AZURE_OPENAI_DALL_E_3_API_KEY", "azure-docs-example-000000")
-    emulator.azure_deployments["dall-e-3-deployment"] = "dall-e-3"
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIADOCSEXAMPLE00001")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "docs-example-secret")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", emulator.url)
-    monkeypatch.setenv("LEONARDO_MODEL_ID", "b24e16ff-06e3-43eb-8d33-4416c2d75876")
-    monkeypatch.setenv("LEONARDO_API_KEY", "leo-docs-example-000000")
-    monkeypatch.setenv("LEONARDO_API_BASE", emulator.leonardo_api_base)
-    return emulator
+from tests.docs_env import DOCS_DEPLOYMENT
 
 
 def test_openai_dall_e_2_example(docs_env):
@@ -99,8 +81,8 @@ def test_azure_dall_e_3_example(docs_env):
 
     artifact = engine.run(prompts=["Generate a watercolor painting of a dog riding a skateboard"])
     request = docs_env.last_request("azure")
-    assert request.path == "/openai/deployments/dall-e-3-deployment/images/generations"
-    assert request.headers["api-key"] == "azure-docs-example-000000"
+    assert request.path == f"/openai/deployments/{DOCS_DEPLOYMENT}/images/generations"
+    assert request.headers["api-key"] == "azure-docs-key-000000"
     assert (artifact.width, artifact.height) == (1024, 1024)
 
 
