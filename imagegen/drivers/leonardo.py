@@ -162,13 +162,18 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
                     return generation
             elif response is not None and response.status_code not in (429, 500, 502, 503, 504):
                 raise self.error(response)
-            interval = min(max(self.poll_interval, POLL_GROWTH * (time.monotonic() - started)), MAX_POLL_INTERVAL)
+            interval = self.next_interval(time.monotonic() - started)
             if time.monotonic() + interval > deadline:
                 raise LeonardoTimeoutError(
                     f"{LABEL} generation {generation_id} did not finish within {self.timeout:g} s. It was not "
                     f"created again (it is paid): look for it in the Leonardo app, or raise the timeout.",
                     generation_id)
             time.sleep(interval)
+
+    def next_interval(self, waited: float) -> float:
+        """Seconds to the next poll after `waited` seconds: `poll_interval`, or a tenth of `waited` once that is
+        longer, at most MAX_POLL_INTERVAL."""
+        return min(max(self.poll_interval, POLL_GROWTH * waited), MAX_POLL_INTERVAL)
 
     def poll_status(self, generation_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """The finished generation, None while it is pending (or not visible yet); raises on FAILED."""

@@ -156,3 +156,16 @@ def test_malformed_and_unknown_poll_bodies_are_clear():
         driver.poll_status("gen-1", {"generations_by_pk": {"status": "WEIRD"}})
     assert driver.poll_status("gen-1", {"generations_by_pk": None}) is None  # not visible yet: poll again
     assert driver.poll_status("gen-1", {"generations_by_pk": {"status": "PENDING"}}) is None
+
+
+def test_polls_every_interval_then_a_tenth_of_the_time_waited_at_most_five_seconds():
+    driver = LeonardoImageGenerationDriver(model="any", api_key="k", poll_interval=1.0)
+    assert [driver.next_interval(waited) for waited in (0, 5, 10, 20, 45, 600)] == [1.0, 1.0, 1.0, 2.0, 4.5, 5.0]
+
+
+def test_a_job_that_runs_a_while_is_seen_soon_after_it_completes_with_few_polls(leonardo_env):
+    leonardo_env.leonardo_pending_polls = 0
+    leonardo_env.inject("leonardo", "latency", seconds=0.6, count=1)
+    leonardo(poll_interval=0.05).run_text_to_image(["a fox"])
+    polls = [r for r in leonardo_env.requests if r.method == "GET" and "/generations/" in r.path]
+    assert 2 <= len(polls) <= 0.6 / 0.05 + 2  # PENDING at least once, and every wait is at least poll_interval
