@@ -31,6 +31,7 @@ from imagegen.history.records import STATUSES, RunSummary
 FTS_TABLE = "runs_fts"
 PG_SEARCH_CONFIG = "imagegen_search"  # migration 0004
 PG_MAX_WORD_BYTES = 2047  # PostgreSQL indexes no longer word, and drops such a word from a query
+FEW_MATCHES = 2000  # a text search with at most this many matches takes _few_runs' path
 MAX_TERMS = 32
 _TERM = re.compile(r"[^\W_]+")
 
@@ -210,13 +211,28 @@ def summaries(session: Session, runs: list[Run]) -> list[RunSummary]:
 
 def search_runs(session: Session, filters: RunFilter | None, limit: int, offset: int,
                 use_fts: bool = True) -> tuple[list[RunSummary], int]:
-    where = conditions(filters, fts=search_index(session) if use_fts else None)
+    fts = search_index(session) if use_fts else None
+    where = conditions(filters, fts=fts)
     total = session.scalar(select(func.count()).select_from(Run).where(*where)) or 0
     if limit == 0 or offset >= total:
         return [], total
+    if fts and filters is not None and terms(filters.text) and total <= FEW_MATCHES:
+        return summaries(session, _few_runs(session, where, limit, offset)), total
     runs = session.scalars(select(Run).where(*where).order_by(Run.created_at.desc(), Run.id.desc())
                            .limit(limit).offset(offset)).all()
     return summaries(session, list(runs)), total
+
+
+def _few_runs(session: Session, where: list, limit: int, offset: int) -> list[Run]:
+    """One page of a full-text search with few matches: fetch every match's (id, date) through the index (the
+    count's plan), order them here, then load the page. With ORDER BY + LIMIT, PostgreSQL guesses 0.5 % of the
+    runs for a word outside its statistics and walks runs newest-first checking each one: a word only old runs
+    contain took 23 ms at 35k runs and ~400 ms at 350k, against well under 1 ms this way (bench/history.py)."""
+    matched = session.execute(select(Run.id, Run.created_at).where(*where)).all()
+    page = [run_id for run_id, _ in sorted(matched, key=lambda row: (row[1], row[0]), reverse=True)]
+    page = page[offset:offset + limit]
+    by_id = {run.id: run for run in session.scalars(select(Run).where(Run.id.in_(page)))}
+    return [by_id[run_id] for run_id in page if run_id in by_id]
 
 
 def filter_choices(session: Session) -> dict[str, list[str]]:

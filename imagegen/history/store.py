@@ -19,7 +19,7 @@ import logging
 import os
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 QUICK_CHECK_IMAGES = 100
 QUICK_CHECK_REMOTE_IMAGES = 10  # one request each on S3: keep opening a store quick
 _CHUNK = 500
+_EXISTS_KEYS = 64
 
 
 def _check_id(name: str, value) -> int:
@@ -224,14 +225,19 @@ class HistoryStore:
 
     @staticmethod
     def _referenced(session: Session, keys: set[str]) -> set[str]:
+        """The keys among `keys` that some image row uses (as its file or its thumbnail). A few keys (a run's
+        delete): one indexed EXISTS each, never fetching the rows, as a popular file may be used by thousands;
+        many keys (check): DISTINCT per column, in chunks."""
+        if len(keys) <= _EXISTS_KEYS:
+            return {key for key in keys if session.scalar(select(or_(
+                exists().where(Image.storage_key == key), exists().where(Image.thumbnail_key == key))))}
         found: set[str] = set()
         ordered = sorted(keys)
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start:start + _CHUNK]
-            rows = session.execute(select(Image.storage_key, Image.thumbnail_key).where(
-                or_(Image.storage_key.in_(chunk), Image.thumbnail_key.in_(chunk))))
-            found.update(key for pair in rows for key in pair if key in keys)
-        return found
+            for col in (Image.storage_key, Image.thumbnail_key):
+                found.update(session.scalars(select(col).where(col.in_(chunk)).distinct()))
+        return found & keys
 
     def _remove_unreferenced(self, keys: set[str]) -> int:
         """Delete the files among `keys` that no row references, under the write lock (see module doc)."""

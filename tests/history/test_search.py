@@ -12,7 +12,7 @@ from alembic import command
 from sqlalchemy import event, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from imagegen.history import HistoryStore, RunFilter, get_engine
+from imagegen.history import HistoryStore, RunFilter, get_engine, search
 from imagegen.history.db import writer
 from imagegen.history.migrate import alembic_config, current_revision, head_revision
 from imagegen.history.models import Generation, Run
@@ -221,7 +221,8 @@ def test_provider_and_status_filters_use_indexes(store):
         for sql, params in queries:
             plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
             assert not [step for step in plan if step.startswith("SCAN generations")], (sql, plan)
-            assert any("generations USING" in step or "runs_fts" in step for step in plan), (sql, plan)
+            assert any("generations USING" in step or "runs_fts" in step or "USING INTEGER PRIMARY KEY" in step
+                       for step in plan), (sql, plan)
 
 
 PROVIDERS = ("openai", "azure", "bedrock", "leonardo", "local", "stability", "titan", "nova")
@@ -401,3 +402,15 @@ def test_migrating_0003_to_0004_and_back(empty_database_url, backend, tmp_path):
         command.upgrade(alembic_config(connection), "head")
     assert searched("harbour") == ["a harbour at dawn", "a quiet harbour"]  # back-filled again
     assert index_rows(store) == [new - 2, new - 1, new]
+
+
+def test_text_search_pages_are_the_same_whether_few_or_many_matches(store, monkeypatch):
+    """search._few_runs (few matches: ordered in Python) and the ORDER BY ... LIMIT query agree, ties included."""
+    for index in range(7):
+        store.create_run(f"a lighthouse #{index % 3}", [], [])
+    pages = [(RunFilter(text=text), limit, offset) for text in ("lighthouse", "lighthouse 1", "light")
+             for limit, offset in ((3, 0), (3, 3), (10, 0), (2, 5))]
+    few = [([s.id for s in store.search_runs(*page)[0]], store.search_runs(*page)[1]) for page in pages]
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    assert few == [([s.id for s in store.search_runs(*page)[0]], store.search_runs(*page)[1]) for page in pages]
+    assert few[0][0] and few[0][1] == 7
