@@ -1,7 +1,7 @@
 """The OpenAI, Azure, Bedrock and Leonardo examples of the Griptape image-generation docs.
 
 Only the import lines differ from the docs; the environment points the SDK at the emulator. The
-engine is called directly here (the Agent and tool examples are a later issue).
+engine is called directly here (tests/test_docs_examples.py runs them whole, Agent and tool included).
 """
 
 import os

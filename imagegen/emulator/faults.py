@@ -8,9 +8,10 @@ A fault targets one provider (or "*" for all) and lasts
 - neither: for every request until `reset()`.
 
 Both `count` and `fraction` together mean "a share p of requests, at most N times".
-Faults are consulted only by image-generation routes; each route decides where in its checks the
-fault applies (the OpenAI/Azure routes: latency/rate_limit/server_error after authentication,
-content_policy after body validation, so an invalid request never consumes a safety fault).
+Faults are consulted only by generation routes (images, and chat completions as provider
+"openai_chat"); each route decides where in its checks the fault applies (the OpenAI/Azure routes:
+latency/rate_limit/server_error after authentication, content_policy after body validation, so an
+invalid request never consumes a safety fault).
 
 `BASIC_KINDS` apply to every provider; a routes module may list the kinds its providers understand in
 `FAULT_KINDS` (Bedrock adds model_not_ready, output_filter and model_error; Leonardo adds failed,
