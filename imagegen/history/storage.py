@@ -15,6 +15,7 @@ AWS_PROFILE, an instance role, ...), the endpoint from AWS_ENDPOINT_URL_S3 or AW
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -25,6 +26,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
 
 from imagegen.history.config import STORAGE_URL_ENV
 
@@ -238,8 +249,6 @@ class S3Storage:
         self.location = f"s3://{bucket}/{self.prefix}".rstrip("/")
         self._client = client
         if client is None:
-            from botocore.exceptions import BotoCoreError
-
             try:  # incomplete credentials in the environment fail here, before any request
                 self._client = self._make_client(max_attempts, connect_timeout, read_timeout)
             except BotoCoreError as exc:
@@ -251,9 +260,6 @@ class S3Storage:
 
     @staticmethod
     def _make_client(max_attempts: int, connect_timeout: float, read_timeout: float):
-        import boto3
-        from botocore.config import Config
-
         # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL itself
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
         config = Config(retries={"mode": "standard", "total_max_attempts": max_attempts},
@@ -277,13 +283,6 @@ class S3Storage:
     def _failure(self, action: str, key: str | None, exc: Exception) -> StorageError:
         """A message naming the fix. Only the error code and our own words: never the service's text, which
         may quote request details."""
-        from botocore.exceptions import (
-            ClientError,
-            EndpointConnectionError,
-            NoCredentialsError,
-            PartialCredentialsError,
-        )
-
         where = f"{self.location}/{key}" if key else self.location
         if isinstance(exc, NoCredentialsError):
             reason = "no AWS credentials were found"
@@ -298,23 +297,25 @@ class S3Storage:
             reason = f"{type(exc).__name__} talking to {self._endpoint()}"
         return StorageError(f"Image storage {where}: {action} failed: {reason}. To fix it, {_S3_FIX}.")
 
-    def check_access(self) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
+    @contextlib.contextmanager
+    def _calling(self, action: str, key: str | None = None):
+        """Turn an SDK error inside the block into a StorageError naming the fix."""
         try:
-            self._client.head_bucket(Bucket=self.bucket)
+            yield
         except (ClientError, BotoCoreError) as exc:
-            raise self._failure("opening the bucket", None, exc) from None
+            raise self._failure(action, key, exc) from None
+
+    def check_access(self) -> None:
+        with self._calling("opening the bucket"):
+            self._client.head_bucket(Bucket=self.bucket)
 
     def local_path(self, key: str) -> None:
         check_key(key)
         return None
 
     def put_bytes(self, key: str, data: bytes) -> bool:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         name = self._object(key)
-        try:
+        with self._calling("writing", key):
             try:  # a file-like body makes botocore send Expect: 100-continue, so a 412 comes before the upload
                 self._client.put_object(Bucket=self.bucket, Key=name, Body=io.BytesIO(data),
                                         ContentType=content_type(key), IfNoneMatch="*")
@@ -329,54 +330,40 @@ class S3Storage:
             self._client.put_object(Bucket=self.bucket, Key=name, Body=io.BytesIO(data),
                                     ContentType=content_type(key))
             return True
-        except (ClientError, BotoCoreError) as exc:
-            raise self._failure("writing", key, exc) from None
 
     def read(self, key: str) -> bytes:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            response = self._client.get_object(Bucket=self.bucket, Key=self._object(key))
+        with self._calling("reading", key):
+            try:
+                response = self._client.get_object(Bucket=self.bucket, Key=self._object(key))
+            except ClientError as exc:
+                if _error_code(exc)[0] in ("NoSuchKey", "404"):
+                    raise FileNotFoundError(f"{self.location}/{key}") from None
+                raise
             with response["Body"] as body:
                 return body.read()
-        except ClientError as exc:
-            if _error_code(exc)[0] in ("NoSuchKey", "404"):
-                raise FileNotFoundError(f"{self.location}/{key}") from None
-            raise self._failure("reading", key, exc) from None
-        except BotoCoreError as exc:
-            raise self._failure("reading", key, exc) from None
 
     def exists(self, key: str) -> bool:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            self._client.head_object(Bucket=self.bucket, Key=self._object(key))
-            return True
-        except ClientError as exc:
-            if _error_code(exc)[0] in ("NoSuchKey", "404", "NotFound"):
-                return False
-            raise self._failure("checking", key, exc) from None
-        except BotoCoreError as exc:
-            raise self._failure("checking", key, exc) from None
+        with self._calling("checking", key):
+            try:
+                self._client.head_object(Bucket=self.bucket, Key=self._object(key))
+                return True
+            except ClientError as exc:
+                if _error_code(exc)[0] in ("NoSuchKey", "404", "NotFound"):
+                    return False
+                raise
 
     def delete(self, key: str) -> bool:
         """S3's DELETE succeeds for a missing key too, so a HEAD first tells whether there was anything."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         if not self.exists(key):
             return False
-        try:
+        with self._calling("deleting", key):
             self._client.delete_object(Bucket=self.bucket, Key=self._object(key))
-        except (ClientError, BotoCoreError) as exc:
-            raise self._failure("deleting", key, exc) from None
         return True
 
     def keys(self) -> Iterator[str]:
         """Image and thumbnail keys under the prefix; other objects there are never listed (so never cleaned)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         start = f"{self.prefix}/" if self.prefix else ""
-        try:
+        with self._calling("listing"):
             pages = self._client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=f"{start}{IMAGES_DIR}/", PaginationConfig={"PageSize": self.list_page_size})
             for page in pages:
@@ -384,8 +371,6 @@ class S3Storage:
                     key = item["Key"][len(start):]
                     if KEY.match(key):
                         yield key
-        except (ClientError, BotoCoreError) as exc:
-            raise self._failure("listing", None, exc) from None
 
 
 # --- choosing one -----------------------------------------------------------------------------------
