@@ -51,6 +51,12 @@ def how_to_set(credential: Credential) -> str:
     )
 
 
+def invalid_key_hint(credential: Credential) -> str:
+    """What to do when the provider refuses the key (never the key itself)."""
+    return (f"Set a valid key in {credential.env} (or {credential.secrets_key} under [{credential.secrets_section}] "
+            f"in {secrets_path()}); the key itself is never shown.")
+
+
 def require(credential: Credential, given: str | None = None, provider: str | None = None) -> str:
     """The explicit value when given, else the looked-up one; MissingCredentialsError names the fix."""
     if given:

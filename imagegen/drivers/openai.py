@@ -93,9 +93,7 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
 
     # -- network ---------------------------------------------------------------------------
     def credential_hint(self) -> str:
-        cred = self.provider.credentials[0]
-        return f"Set a valid key in {cred.env} (or {cred.secrets_key} under [{cred.secrets_section}] in " \
-               f"{credentials.secrets_path()}); the key itself is never shown."
+        return credentials.invalid_key_hint(self.provider.credentials[0])
 
     def endpoint_hint(self) -> str:
         return f"the base URL ({self.base_url or os.environ.get('OPENAI_BASE_URL') or 'OpenAI default'})"

@@ -7,13 +7,13 @@ the endpoint from `base_url=`, else `OPENAI_BASE_URL`, else OpenAI's. Keys never
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import openai
 
 from imagegen import catalog, credentials
+from imagegen.drivers import client_cache
 from imagegen.drivers.openai_errors import translate
 from imagegen.errors import ProviderError
 
@@ -63,8 +63,6 @@ class OpenAiChatPromptDriver:
         self.temperature = temperature
         self.timeout = timeout
         self.max_retries = max_retries
-        self._clients: dict[tuple, openai.OpenAI] = {}
-        self._lock = threading.Lock()
 
     @property
     def credential(self) -> catalog.Credential:
@@ -77,14 +75,14 @@ class OpenAiChatPromptDriver:
         return self.base_url or os.environ.get("OPENAI_BASE_URL") or None
 
     def get_client(self) -> openai.OpenAI:
-        """One client per key + endpoint, read at call time (a changed variable gets a new client)."""
-        key = (self.resolve_api_key(), self.resolve_base_url(), self.organization)
-        with self._lock:
-            if key not in self._clients:
-                self._clients.clear()
-                self._clients[key] = openai.OpenAI(api_key=key[0], base_url=key[1], organization=key[2],
-                                                   timeout=self.timeout, max_retries=self.max_retries)
-            return self._clients[key]
+        """The shared client (drivers.client_cache) for this key + endpoint, read at call time (a changed
+        variable gets a new client)."""
+        api_key, base_url = self.resolve_api_key(), self.resolve_base_url()
+        key = (type(self).__name__, client_cache.fingerprint(api_key, base_url, self.organization), self.timeout,
+               self.max_retries)
+        return client_cache.shared(key, lambda: openai.OpenAI(api_key=api_key, base_url=base_url,
+                                                              organization=self.organization, timeout=self.timeout,
+                                                              max_retries=self.max_retries))
 
     def build_request(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> dict[str, Any]:
         """The keyword arguments of `chat.completions.create` (pure)."""
@@ -115,9 +113,7 @@ class OpenAiChatPromptDriver:
                          usage=usage, emulated=raw.headers.get(EMULATOR_HEADER) == "true")
 
     def key_hint(self) -> str:
-        cred = self.credential
-        return (f"Set a valid key in {cred.env} (or {cred.secrets_key} under [{cred.secrets_section}] in "
-                f"{credentials.secrets_path()}); the key itself is never shown.")
+        return credentials.invalid_key_hint(self.credential)
 
     def __repr__(self) -> str:
         return f"OpenAiChatPromptDriver(model={self.model!r})"
