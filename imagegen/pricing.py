@@ -7,9 +7,12 @@ is used; before a run, the documented token counts per size and quality stand in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from imagegen import catalog
 
 # USD per million image-output tokens.
 GPT_IMAGE_TOKEN_RATES = {"gpt-image-1": 40.0, "gpt-image-1.5": 32.0, "gpt-image-1-mini": 8.0, "gpt-image-2": 30.0}
@@ -41,18 +44,29 @@ class Estimate:
         return f"~${self.usd:.3f}"
 
 
+SIZE = re.compile(r"([1-9][0-9]{0,5})x([1-9][0-9]{0,5})")
+
+
+def parse_size(size: str | None) -> tuple[int, int]:
+    """(width, height) of a WxH size; None or "auto" count as 1024x1024. ValueError for anything else."""
+    if size is None or size == "auto":
+        return 1024, 1024
+    match = SIZE.fullmatch(size) if isinstance(size, str) else None
+    if match is None:
+        raise ValueError(f"not a size: {size!r}")
+    return int(match[1]), int(match[2])
+
+
 def size_class(size: str | None) -> str:
-    if not size or size == "auto" or "x" not in size:
-        return "square"
-    width, height = (int(part) for part in size.split("x"))
+    width, height = parse_size(size)
     return "square" if width == height else "wide"
 
 
 def area_factor(size: str | None) -> float:
     """Tokens scale with area for sizes outside the documented ones (gpt-image-2 custom sizes)."""
-    if not size or size in ("auto", "1024x1024", "1536x1024", "1024x1536") or "x" not in size:
+    if size in (None, "auto", "1024x1024", "1536x1024", "1024x1536"):
         return 1.0
-    width, height = (int(part) for part in size.split("x"))
+    width, height = parse_size(size)
     base = 1024 * 1024 if width == height else 1536 * 1024
     return width * height / base
 
@@ -102,7 +116,17 @@ def bedrock(model: str, options: dict[str, Any]) -> Estimate:
 
 
 def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
-    """The expected cost of one image before it is generated."""
+    """The expected cost of one image before it is generated. Never raises: the UI calls it on every rerun with
+    whatever was typed, and options it cannot price (invalid ones included) give usd=None."""
+    try:
+        if catalog.option_problems(provider, model, options):
+            return Estimate(None, "unknown", "the options are not valid yet")
+        return table_estimate(provider, model, options or {})
+    except Exception:  # an odd value the tables cannot read
+        return Estimate(None, "unknown", "these options cannot be priced")
+
+
+def table_estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
     if provider == "local":
         return Estimate(0.0, "free")
     if provider in ("openai", "azure"):
@@ -115,14 +139,17 @@ def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
 
 
 def actual(provider: str, model: str, options: dict[str, Any], meta: dict[str, Any]) -> Estimate:
-    """The cost of a generated image: measured usage or the provider's reported cost when present."""
-    usage = meta.get("usage") or {}
-    rate = token_rate(model)
-    if provider in ("openai", "azure") and rate and usage.get("output_tokens") is not None:
-        return Estimate(round(usage["output_tokens"] * rate / 1e6, 4), "usage")
-    reported = meta.get("reported_cost") or {}
-    if provider == "leonardo" and reported.get("unit") == "DOLLARS":
-        return Estimate(float(reported["amount"]), "reported")
+    """The cost of a generated image: measured usage or the provider's reported cost when present. Never raises."""
+    try:
+        usage = meta.get("usage") or {}
+        rate = token_rate(model)
+        if provider in ("openai", "azure") and rate and usage.get("output_tokens") is not None:
+            return Estimate(round(usage["output_tokens"] * rate / 1e6, 4), "usage")
+        reported = meta.get("reported_cost") or {}
+        if provider == "leonardo" and reported.get("unit") == "DOLLARS":
+            return Estimate(float(reported["amount"]), "reported")
+    except Exception:  # a reported figure that is not a number
+        return Estimate(None, "unknown", "the reported cost could not be read")
     return estimate(provider, model, options)
 
 

@@ -4,6 +4,7 @@ routed to the real service or, for providers without credentials, to the emulato
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,8 +95,13 @@ def driver_kwargs(spec: SlotSpec) -> dict[str, Any]:
 
 
 def build_driver(spec: SlotSpec, emulator_url: str | None = None) -> BaseImageGenerationDriver:
-    """The driver for a slot; with `emulator_url`, pointed at the emulator with a dummy key."""
+    """The driver for a slot; with `emulator_url`, pointed at the emulator with a dummy key.
+
+    A slot's options are catalog options only (the model's, or the provider's generic ones for a model id the
+    catalog does not know), checked before any driver is made: credentials, endpoints and driver settings such
+    as `api_key`, `base_url` or `n` are never options, so they fail here naming the field."""
     provider = catalog.get_provider(spec.provider).id
+    catalog.validate(provider, spec.model, spec.set_options())
     if provider == "local":
         return LocalImageGenerationDriver(model=spec.model, **driver_kwargs(spec))
     if provider == "bedrock":
@@ -133,10 +139,13 @@ def bedrock_driver(spec: SlotSpec, emulator_url: str | None) -> AmazonBedrockIma
     kwargs = {renames.get(k, k): v for k, v in main.items()}
     if emulator_url:
         kwargs.update(endpoint_url=emulator_url, session=emulated_bedrock_session())
-    try:
-        model_driver = model_driver_cls(**options)
-    except TypeError as exc:
-        raise InvalidOptionsError(f"Amazon Bedrock {spec.model}: {exc}.") from None
+    accepted = inspect.signature(model_driver_cls).parameters
+    for name in options:
+        if name not in accepted:
+            names = ", ".join((*BEDROCK_MAIN, *accepted))
+            raise InvalidOptionsError(f"Amazon Bedrock {spec.model} ({model_driver_cls.label}) does not accept option "
+                                      f"'{name}'; it accepts: {names}. Remove '{name}'.", field=name, allowed=names)
+    model_driver = model_driver_cls(**options)
     return AmazonBedrockImageGenerationDriver(model=spec.model, image_generation_model_driver=model_driver, **kwargs)
 
 

@@ -128,3 +128,155 @@ def test_prompt_length_checked_per_model():
         catalog.check_prompt("openai", "dall-e-2", "x" * 1001)
     with pytest.raises(InvalidOptionsError, match="prompt is empty"):
         catalog.check_prompt("openai", "dall-e-3", "  ")
+
+
+# ---- issue 11: no option value makes validation raise anything but a field-named InvalidOptionsError ----
+
+LEO_PHOENIX = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"
+
+
+def short(value):
+    """A test id for any value (a 5000-digit int has no str() by default)."""
+    return f"{type(value).__name__}-huge" if isinstance(value, int) and value.bit_length() > 64 else None
+
+
+def rejected(provider_id, model_id, options, field):
+    with pytest.raises(InvalidOptionsError) as info:
+        catalog.validate(provider_id, model_id, options)
+    assert info.value.field == field, str(info.value)
+    assert f"'{field}'" in str(info.value)
+    return info.value
+
+
+@pytest.mark.parametrize("size", ["0x0", "16x0", "0x16", "-16x-16", "１０２４x１０２４", "1_024x1_024",
+                                  " 1024 x 1024 ", "1024X1024", "01024x1024", "16x", "x16", "1024x1024x16",
+                                  "\ud800x16", "", "   "])
+def test_gpt_image_2_free_size_is_ascii_wxh_with_positive_sides(size):
+    assert gpt_image_2_size(size) is not None
+    rejected("openai", "gpt-image-2", {"size": size}, "size")
+
+
+@pytest.mark.parametrize("size", ["16x16", "16x48", "48x16", "3840x2160", "2160x3840", "3840x1280", "2880x2880"])
+def test_gpt_image_2_free_size_limits_from_providers_md(size):
+    assert catalog.validate("openai", "gpt-image-2", {"size": size}).sent == {"size": size}
+
+
+@pytest.mark.parametrize("size", ["16x64", "3840x2176", "3856x1296", "2896x2896"])
+def test_gpt_image_2_free_size_ratio_edge_and_pixel_limits(size):
+    rejected("openai", "gpt-image-2", {"size": size}, "size")
+
+
+@pytest.mark.parametrize("provider_id,model_id,name", [
+    ("leonardo", LEO_PHOENIX, "guidance_scale"),
+    ("bedrock", "stability.stable-diffusion-xl-v1", "cfg_scale"),
+    ("bedrock", "amazon.nova-canvas-v1:0", "cfg_scale"),
+    ("bedrock", "stability.stable-diffusion-xl-v9", "cfg_scale"),  # unknown model: generic options
+])
+@pytest.mark.parametrize("value", [10**400, -(10**400), 10**5000, float("nan"), float("inf"), b"7", "7", True,
+                                   [7], {"v": 7}, 1 + 2j], ids=short)
+def test_float_options_take_finite_numbers_only(provider_id, model_id, name, value):
+    error = rejected(provider_id, model_id, {name: value}, name)
+    assert len(str(error)) < 400
+
+
+@pytest.mark.parametrize("provider_id,model_id,name,value", [
+    ("local", "procedural-v1", "seed", True),
+    ("local", "procedural-v1", "width", 512.0),
+    ("local", "procedural-v1", "width", b"512"),
+    ("leonardo", LEO_PHOENIX, "alchemy", 1),
+    ("leonardo", LEO_PHOENIX, "alchemy", "true"),
+    ("openai", "gpt-image-1", "output_format", b"png"),
+    ("openai", "gpt-image-1", "output_compression", 10**400),
+    ("openai", "gpt-image-9", "output_compression", 50.0),
+    ("openai", "gpt-image-9", "size", b"1024x1024"),
+    ("openai", "gpt-image-9", "size", ["1024x1024"]),
+    ("openai", "gpt-image-9", "quality", "\ud800"),
+    ("bedrock", "stability.stable-diffusion-xl-v9", "seed", 10**5000),
+    ("bedrock", "stability.stable-diffusion-xl-v9", "sampler", b"DDIM"),
+], ids=short)
+def test_values_reaching_a_provider_are_json_types(provider_id, model_id, name, value):
+    rejected(provider_id, model_id, {name: value}, name)
+
+
+def test_an_int_is_accepted_for_a_float_option_and_sent_as_float():
+    sent = catalog.validate("leonardo", LEO_PHOENIX, {"guidance_scale": 7}).sent
+    assert sent == {"guidance_scale": 7.0} and type(sent["guidance_scale"]) is float
+
+
+def test_choices_match_on_exact_type():
+    option = catalog.Option("n", kind=int, choices=(1, 2))
+    assert option.validate(1) == 1
+    for value in (True, 1.0, "1", b"1"):
+        with pytest.raises(InvalidOptionsError) as info:
+            option.validate(value)
+        assert info.value.field == "n"
+
+
+def test_a_check_that_raises_becomes_a_field_named_error(monkeypatch):
+    def broken(value):
+        raise ZeroDivisionError("boom")
+
+    option = catalog.Option("size", check=broken, help="x")
+    with pytest.raises(InvalidOptionsError) as info:
+        option.validate("1x1")
+    assert info.value.field == "size"
+
+    def broken_rule(options):
+        return 1 / 0
+
+    model = catalog.Model("m", "M", (catalog.Option("size", help="x"),), checks=(broken_rule,))
+    monkeypatch.setitem(catalog.PROVIDERS, "test", catalog.Provider("test", "Test", (model,)))
+    with pytest.raises(InvalidOptionsError, match="Test m"):
+        catalog.validate("test", "m", {"size": "1x1"})
+    assert catalog.option_problems("test", "m", {"size": "1x1"})[0].field is None
+
+
+@pytest.mark.parametrize("model_id", [None, 7, b"gpt-image-1", "\ud800", "  "])
+def test_model_id_must_be_a_clean_string(model_id):
+    with pytest.raises(InvalidOptionsError) as info:
+        catalog.validate("openai", model_id, {})
+    assert info.value.field == "model"
+
+
+# ---- issue 11 item 11 and item 3: prompts ----------------------------------------------------------------
+
+@pytest.mark.parametrize("prompt,negative,field", [
+    ("a \ud800 fox", "", "prompt"),
+    ("a fox", "blurry \udfff", "negative_prompt"),
+    ("", "blurry, text", "prompt"),
+    (" \n\t", "blurry", "prompt"),
+])
+def test_check_prompt_rejects_surrogates_and_empty_positive_text(prompt, negative, field):
+    with pytest.raises(InvalidOptionsError) as info:
+        catalog.check_prompt("openai", "gpt-image-1", prompt, negative)
+    assert info.value.field == field
+
+
+# ---- option_problems: the UI's "what is wrong with these options" ------------------------------------------
+
+def test_option_problems_reports_each_invalid_option_and_unknown_names():
+    problems = catalog.option_problems("bedrock", "stability.stable-diffusion-xl-v1",
+                                       {"cfg_scale": 99, "steps": 5, "n": 2, "seed": None, "sampler": "DDIM"})
+    assert [p.field for p in problems] == ["cfg_scale", "steps", "n"]
+    assert all(isinstance(p, InvalidOptionsError) for p in problems)
+    assert "option 'cfg_scale' = 99 is not accepted; allowed: float from 0 to 35." in str(problems[0])
+
+
+def test_option_problems_runs_cross_checks_only_when_every_option_is_valid():
+    pair = {"background": "transparent", "output_format": "jpeg"}
+    [problem] = catalog.option_problems("openai", "gpt-image-1", pair)
+    assert problem.field == "background" and "png or webp" in str(problem)
+    assert [p.field for p in catalog.option_problems("openai", "gpt-image-1", {**pair, "quality": "x"})] == ["quality"]
+    [size] = catalog.option_problems("bedrock", "stability.stable-diffusion-xl-v1", {"width": 1000})
+    assert size.field == "width"
+    assert catalog.option_problems("bedrock", "amazon.nova-canvas-v1:0", {"width": 4096, "height": 320})[0].field
+
+
+def test_option_problems_empty_when_valid_and_never_raises():
+    assert catalog.option_problems("openai", "gpt-image-2", {"size": "2048x1152", "quality": None}) == []
+    assert catalog.option_problems("openai", "gpt-image-77", {"size": "anything"}) == []
+    assert catalog.option_problems("nope", "x", {})[0].field == "provider"
+    assert catalog.option_problems("openai", "", {})[0].field == "model"
+    assert catalog.option_problems("openai", "gpt-image-2", {"size": "0x0"})[0].field == "size"
+    assert catalog.option_problems("openai", "gpt-image-1", None) == []
+    assert catalog.option_problems("openai", "gpt-image-1", ["size"])[0].field is None

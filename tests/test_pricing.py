@@ -49,3 +49,35 @@ def test_gpt_image_2_custom_sizes_scale_with_area():
     square = pricing.estimate("openai", "gpt-image-2", {"quality": "high", "size": "1024x1024"}).usd
     big = pricing.estimate("openai", "gpt-image-2", {"quality": "high", "size": "2048x2048"}).usd
     assert big == pytest.approx(square * 4, rel=0.01)
+
+
+@pytest.mark.parametrize("provider,model,options", [
+    ("openai", "gpt-image-2", {"size": "foo"}),
+    ("openai", "gpt-image-2", {"size": "0x0"}),
+    ("openai", "gpt-image-2", {"size": "fooxbar"}),
+    ("openai", "gpt-image-2", {"size": "16x0"}),
+    ("openai", "gpt-image-2", {"size": "１０２４x１０２４"}),
+    ("openai", "gpt-image-2.5-flare", {"size": "fooxbar"}),
+    ("openai", "gpt-image-1", {"quality": 5}),
+    ("openai", "gpt-image-1", {"quality": ["high"]}),
+    ("openai", "dall-e-3", {"quality": {"x": 1}}),
+    ("openai", "dall-e-2", {"size": ["512x512"]}),
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"steps": "many"}),
+    ("bedrock", "amazon.titan-image-generator-v1", {"quality": []}),
+    ("openai", None, {}),
+    ("bedrock", 7, {}),
+    ("openai", "gpt-image-1", ["quality"]),
+    (["openai"], "gpt-image-1", {}),
+])
+def test_estimate_never_raises_and_says_unknown_for_what_it_cannot_price(provider, model, options):
+    estimate = pricing.estimate(provider, model, options)
+    assert estimate.usd is None and estimate.label() == "cost unknown"
+
+
+def test_no_options_price_as_the_defaults():
+    assert pricing.estimate("openai", "gpt-image-1", None).usd == pricing.estimate("openai", "gpt-image-1", {}).usd
+
+
+def test_actual_never_raises_on_odd_reported_costs():
+    assert pricing.actual("leonardo", "x", {}, {"reported_cost": {"amount": "lots", "unit": "DOLLARS"}}).usd is None
+    assert pricing.actual("openai", "gpt-image-1", {}, {"usage": {"output_tokens": "x"}}).usd is None

@@ -61,3 +61,63 @@ def test_warm_clients_makes_the_clients_generate_will_use_and_skips_what_it_cann
     assert build_driver(specs[0], emulator.url).get_client() is warmed
     assert build_driver(specs[1], emulator.url).get_client() is build_driver(specs[1], emulator.url).get_client()
     assert emulator.requests == []  # nothing was sent
+
+
+# ---- issue 11: options and credentials are separate channels; nothing invalid reaches a provider ----------
+
+DEFAULT_MODELS = {"local": "procedural-v1", "openai": "gpt-image-1", "azure": "gpt-image-1",
+                  "bedrock": "amazon.titan-image-generator-v1", "leonardo": "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"}
+
+
+@pytest.mark.parametrize("provider", list(DEFAULT_MODELS))
+@pytest.mark.parametrize("name,value", [
+    ("api_key", "sk-live-secret-0123456789"), ("n", 2), ("base_url", "http://evil.example"), ("model", "x"),
+    ("endpoint_url", "http://evil.example"), ("session", None), ("timeout", 1), ("poll_interval", 0),
+    ("image_width", 512), ("negative_prompt_fallback", "ignore"),
+])
+def test_build_driver_accepts_catalog_options_only(emulator, provider, name, value):
+    options = {name: value if value is not None else object()}
+    with pytest.raises(InvalidOptionsError) as info:
+        build_driver(SlotSpec(provider, DEFAULT_MODELS[provider], options), emulator.url)
+    assert info.value.field == name
+    assert "sk-live-secret" not in str(info.value)
+
+
+@pytest.mark.parametrize("provider,model,options,field", [
+    ("openai", "gpt-image-77", {"n": 2}, "n"),  # unknown model: the provider's generic options
+    ("leonardo", "some-new-uuid", {"api_key": "leo-secret"}, "api_key"),
+    ("bedrock", "stability.stable-image-core-v9:0", {"steps": 30}, "steps"),  # not a Stable Image option
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"width": []}, "width"),
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"height": {}}, "height"),
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"width": False}, "width"),
+    ("bedrock", "stability.stable-diffusion-xl-v1", {"width": 0}, "width"),
+    ("bedrock", "stability.sd3-5-large-v1:0", {"width": 1024}, "width"),  # takes aspect_ratio
+    ("local", "procedural-v1", {"width": 10**400}, "width"),
+    ("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3", {"guidance_scale": b"7"}, "guidance_scale"),
+])
+def test_build_driver_validates_values_before_making_a_driver(emulator, provider, model, options, field):
+    with pytest.raises(InvalidOptionsError) as info:
+        build_driver(SlotSpec(provider, model, options), emulator.url)
+    assert info.value.field == field
+    assert "secret" not in str(info.value)
+
+
+@pytest.mark.parametrize("provider", list(DEFAULT_MODELS))
+@pytest.mark.parametrize("prompts", [[], [""], ["  ", "\n"]])
+def test_empty_positive_prompt_with_negatives_is_rejected_for_every_provider(emulator, provider, prompts):
+    driver = build_driver(SlotSpec(provider, DEFAULT_MODELS[provider], {}), emulator.url)
+    with pytest.raises(InvalidOptionsError) as info:
+        driver.run_text_to_image(prompts, ["blurry", "text"])
+    assert info.value.field == "prompt"
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize("provider", list(DEFAULT_MODELS))
+@pytest.mark.parametrize("prompts,negatives,field", [
+    (["a \ud800 fox"], [], "prompt"), (["a fox"], ["\udfff"], "negative_prompt")])
+def test_lone_surrogates_in_prompts_are_rejected_before_any_request(emulator, provider, prompts, negatives, field):
+    driver = build_driver(SlotSpec(provider, DEFAULT_MODELS[provider], {}), emulator.url)
+    with pytest.raises(InvalidOptionsError) as info:
+        driver.run_text_to_image(prompts, negatives)
+    assert info.value.field == field
+    assert emulator.requests == []

@@ -2,7 +2,8 @@
 
 `validate(provider, model, options)` checks a driver's options against the declarations before any
 request is sent, and the same declarations draw the option forms in the app. A model id the catalog
-does not know is accepted: its options are checked for type only and a warning says so.
+does not know is accepted: its options are checked against the provider's generic ones (type, and range where
+declared) and a warning says so. `option_problems` lists every problem without raising (for the app's forms).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from imagegen.catalog.bedrock import BEDROCK
 from imagegen.catalog.leonardo import LEONARDO
 from imagegen.catalog.local import LOCAL
 from imagegen.catalog.openai import AZURE, OPENAI
-from imagegen.catalog.types import Credential, Model, Option, Provider
+from imagegen.catalog.types import Credential, Model, Option, Provider, encodable, shown
 from imagegen.errors import InvalidOptionsError
 
-__all__ = ["Credential", "Model", "Option", "Provider", "PROVIDERS", "get_provider", "validate", "Validated"]
+__all__ = ["Credential", "Model", "Option", "Provider", "PROVIDERS", "get_provider", "validate", "Validated",
+           "option_problems", "check_prompt"]
 
 PROVIDERS: dict[str, Provider] = {p.id: p for p in (LOCAL, OPENAI, AZURE, BEDROCK, LEONARDO)}
 
@@ -29,9 +31,9 @@ def register(provider: Provider) -> None:
 def get_provider(provider_id: str) -> Provider:
     try:
         return PROVIDERS[provider_id]
-    except KeyError:
+    except (KeyError, TypeError):
         raise InvalidOptionsError(
-            f"Unknown provider '{provider_id}'; choose one of {', '.join(PROVIDERS)}.", field="provider",
+            f"Unknown provider {shown(provider_id)}; choose one of {', '.join(PROVIDERS)}.", field="provider",
             allowed=", ".join(PROVIDERS),
         ) from None
 
@@ -51,46 +53,109 @@ class Validated:
 def validate(provider_id: str, model_id: str, options: dict[str, Any]) -> Validated:
     """Validate options that are set (None means unset). Raises InvalidOptionsError naming the field."""
     provider = get_provider(provider_id)
-    if not model_id or not str(model_id).strip():
-        raise InvalidOptionsError(
-            f"{provider.label}: a model id is required, e.g. {provider.default_model}.", field="model"
-        )
+    if problem := model_problem(provider, model_id):
+        raise problem
     model = provider.model(model_id)
-    declared = model.options if model else provider.generic_options
-    by_name = {o.name: o for o in declared}
     where = f"{provider.label} {model_id}"
-    sent: dict[str, Any] = {}
-    for name, value in options.items():
-        if value is None:
-            continue
-        option = by_name.get(name)
-        if option is None:
-            accepted = ", ".join(by_name) or "none"
-            raise InvalidOptionsError(
-                f"{where} does not accept option '{name}'; it accepts: {accepted}. Remove '{name}'.",
-                field=name, allowed=accepted,
-            )
-        sent[name] = option.validate(value, where)
-    warnings: list[str] = []
+    sent, problems = check_options(provider, model, where, options)
+    if problems:
+        raise problems[0]
     if model is None:
-        warnings.append(
-            f"Model '{model_id}' is not in the catalog: options were checked for type only and sent as "
-            f"given; the provider decides what it accepts."
-        )
-        return Validated(None, sent, dict(sent), warnings)
+        warning = (f"Model '{model_id}' is not in the catalog: options were checked for type only and sent as "
+                   f"given; the provider decides what it accepts.")
+        return Validated(None, sent, dict(sent), [warning])
     effective = {o.name: o.default for o in model.options if o.default is not None}
     effective.update(sent)
-    for check in model.checks:
-        if problem := check(effective):
-            raise InvalidOptionsError(f"{where}: {problem}.")
-    if model.legacy:
-        warnings.append(f"{model.label} is a legacy model: {model.help}".strip())
+    if problem := cross_problem(model, effective, where):
+        raise problem
+    warnings = [f"{model.label} is a legacy model: {model.help}".strip()] if model.legacy else []
     return Validated(model, sent, effective, warnings)
 
 
+def option_problems(provider_id: str, model_id: str, options: dict) -> list[InvalidOptionsError]:
+    """Every problem with these options, one InvalidOptionsError each (`.field` = the option), without raising.
+
+    None values are unset and skipped; unknown names are problems too. The model's cross-option rules run only
+    when every single option is valid. An empty list means the options are valid."""
+    try:
+        provider = get_provider(provider_id)
+        if problem := model_problem(provider, model_id):
+            return [problem]
+        if options is not None and not isinstance(options, dict):
+            return [InvalidOptionsError(f"Options must be a mapping of option names to values, not "
+                                        f"{type(options).__name__}.")]
+        model = provider.model(model_id)
+        where = f"{provider.label} {model_id}"
+        sent, problems = check_options(provider, model, where, options or {})
+        if problems or model is None:
+            return problems
+        effective = {o.name: o.default for o in model.options if o.default is not None}
+        effective.update(sent)
+        problem = cross_problem(model, effective, where)
+        return [problem] if problem else []
+    except InvalidOptionsError as exc:
+        return [exc]
+    except Exception as exc:  # never raise: the UI calls this on every rerun with whatever was typed
+        return [InvalidOptionsError(f"The options could not be checked ({type(exc).__name__}); change them.")]
+
+
+def model_problem(provider: Provider, model_id: Any) -> InvalidOptionsError | None:
+    if not isinstance(model_id, str) or not model_id.strip():
+        return InvalidOptionsError(f"{provider.label}: a model id is required, e.g. {provider.default_model} "
+                                   f"(got {shown(model_id)}).", field="model")
+    if not encodable(model_id):
+        return InvalidOptionsError(f"{provider.label}: the model id {shown(model_id)} contains a character that is "
+                                   f"not valid Unicode (a lone surrogate); retype it.", field="model")
+    return None
+
+
+def check_options(provider: Provider, model: Model | None, where: str,
+                  options: dict[str, Any]) -> tuple[dict[str, Any], list[InvalidOptionsError]]:
+    """(validated values, one error per invalid or unknown option); None values are skipped."""
+    declared = model.options if model else provider.generic_options
+    by_name = {o.name: o for o in declared}
+    sent: dict[str, Any] = {}
+    problems: list[InvalidOptionsError] = []
+    for name, value in options.items():
+        if value is None:
+            continue
+        option = by_name.get(name) if isinstance(name, str) else None
+        if option is None:
+            problems.append(unknown_option(where, name, by_name))
+            continue
+        try:
+            sent[name] = option.validate(value, where)
+        except InvalidOptionsError as exc:
+            problems.append(exc)
+    return sent, problems
+
+
+def unknown_option(where: str, name: Any, by_name: dict[str, Option]) -> InvalidOptionsError:
+    accepted = ", ".join(by_name) or "none"
+    label = name if isinstance(name, str) and encodable(name) else shown(name)
+    return InvalidOptionsError(f"{where} does not accept option '{label}'; it accepts: {accepted}. Remove '{label}'.",
+                               field=name if isinstance(name, str) else label, allowed=accepted)
+
+
+def cross_problem(model: Model, effective: dict[str, Any], where: str) -> InvalidOptionsError | None:
+    """The first cross-option rule the effective options break, with `.field` = the option it is most about."""
+    for check in model.checks:
+        rule_field = getattr(check, "field", None)
+        try:
+            problem = check(effective)
+        except Exception as exc:  # a rule tripping over a value is still an answer about the options
+            problem = f"these options could not be checked together ({type(exc).__name__}); try other values"
+        if problem:
+            return InvalidOptionsError(f"{where}: {problem}.", field=rule_field)
+    return None
+
+
 def check_prompt(provider_id: str, model_id: str, prompt: str, negative_prompt: str = "") -> None:
-    """Reject an empty prompt, or one longer than the model accepts, before any request."""
+    """Reject a prompt that is not clean text, an empty prompt (the positive text: a negative prompt alone is not a
+    prompt), or one longer than the model accepts, before any request."""
     provider = get_provider(provider_id)
+    for name, text in (("prompt", prompt), ("negative_prompt", negative_prompt)):
+        check_text(name, text)
     if not prompt.strip():
         raise InvalidOptionsError(
             "The prompt is empty: write a prompt (or add positive rules) before generating.", field="prompt"
@@ -104,3 +169,15 @@ def check_prompt(provider_id: str, model_id: str, prompt: str, negative_prompt: 
                 f"accepts at most {limit}. Shorten the prompt or remove rules.",
                 field=name.replace(" ", "_"), allowed=f"at most {limit} characters",
             )
+
+
+def check_text(name: str, text: Any) -> None:
+    label = name.replace("_", " ")
+    if not isinstance(text, str):
+        raise InvalidOptionsError(f"The {label} must be text, not {type(text).__name__}.", field=name)
+    if not encodable(text):
+        position = next(i for i, char in enumerate(text) if 0xD800 <= ord(char) <= 0xDFFF)
+        raise InvalidOptionsError(
+            f"The {label} contains a character that is not valid Unicode at position {position} (a lone surrogate, "
+            f"often left by a broken copy and paste); retype that part.", field=name,
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from imagegen.catalog.types import Credential, Model, Option, Provider
+from imagegen.catalog.types import Credential, Model, Option, Provider, cross_check
 
 SDXL_SIZES = ((1024, 1024), (1152, 896), (1216, 832), (1344, 768), (1536, 640), (640, 1536), (768, 1344),
               (832, 1216), (896, 1152))
@@ -27,6 +27,7 @@ def sizes_text(sizes) -> str:
 
 
 def fixed_sizes(sizes) -> callable:
+    @cross_check("width")
     def check(options: dict) -> str | None:
         if (options.get("width"), options.get("height")) not in sizes:
             return (f"size {options.get('width')}x{options.get('height')} is not accepted; "
@@ -35,20 +36,23 @@ def fixed_sizes(sizes) -> callable:
     return check
 
 
+def multiple_of_16(value: int) -> str | None:
+    return None if value % 16 == 0 else "it must be a multiple of 16"
+
+
+@cross_check("width")
 def nova_size(options: dict) -> str | None:
     width, height = options.get("width"), options.get("height")
-    if width % 16 or height % 16:
-        return f"size {width}x{height}: width and height must be multiples of 16"
-    if not (1 / 4 <= width / height <= 4):
+    if max(width, height) > 4 * min(width, height):
         return f"size {width}x{height}: the aspect ratio must be between 1:4 and 4:1"
     if width * height >= NOVA_PIXEL_CAP:
         return f"size {width}x{height}: width x height must be under {NOVA_PIXEL_CAP:,} pixels (e.g. 2048x2032)"
     return None
 
 
-def side(name: str, default: int, minimum: int, maximum: int, help: str) -> Option:
+def side(name: str, default: int, minimum: int, maximum: int, help: str, check=None) -> Option:
     return Option(name, kind=int, default=default, minimum=minimum, maximum=maximum, label=name.capitalize(),
-                  help=help)
+                  help=help, check=check)
 
 
 def seed(maximum: int, default: int | None = None, help: str = "") -> Option:
@@ -76,7 +80,7 @@ SDXL_OPTIONS = (
 SD3_OPTIONS = (
     Option("aspect_ratio", default="1:1", choices=ASPECT_RATIOS, label="Aspect ratio",
            help="These models take an aspect ratio, not a pixel size."),
-    seed(4294967295, help="0 means random. Empty: random, reported back."),
+    seed(4294967294, help="0 means random. Empty: random, reported back."),
     Option("output_format", default="png", choices=("png", "jpeg"), label="Output format"),
 )
 
@@ -89,8 +93,8 @@ TITAN_OPTIONS = (
 )
 
 NOVA_OPTIONS = (
-    side("width", 1024, 320, 4096, "320-4096, a multiple of 16."),
-    side("height", 1024, 320, 4096, "320-4096, a multiple of 16."),
+    side("width", 1024, 320, 4096, "320-4096, a multiple of 16.", multiple_of_16),
+    side("height", 1024, 320, 4096, "320-4096, a multiple of 16.", multiple_of_16),
     seed(858993459),
     cfg(6.5, 1.1, 10),
     Option("quality", default="standard", choices=("standard", "premium"), label="Quality"),
@@ -131,13 +135,23 @@ BEDROCK_MODELS = (
 
 
 def generic_options() -> tuple[Option, ...]:
-    """For a model id the catalog does not know: every Bedrock option name, type-checked only."""
-    seen: dict[str, Option] = {}
+    """For a model id the catalog does not know: every Bedrock option name, checked for type and for the widest
+    range any known model takes."""
+    seen: dict[str, list[Option]] = {}
     for model in BEDROCK_MODELS:
         for option in model.options:
-            seen.setdefault(option.name, Option(option.name, kind=option.kind, choices=option.choices,
-                                                strict_choices=False, help=option.help))
-    return tuple(seen.values())
+            seen.setdefault(option.name, []).append(option)
+    return tuple(generic(same) for same in seen.values())
+
+
+def generic(same: list[Option]) -> Option:
+    first = same[0]
+    minimums = [o.minimum for o in same if o.minimum is not None]
+    maximums = [o.maximum for o in same if o.maximum is not None]
+    choices = tuple(dict.fromkeys(c for o in same for c in o.choices))
+    return Option(first.name, kind=first.kind, choices=choices, strict_choices=False, help=first.help,
+                  minimum=min(minimums) if len(minimums) == len(same) else None,
+                  maximum=max(maximums) if len(maximums) == len(same) else None)
 
 
 BEDROCK = Provider(

@@ -6,7 +6,7 @@ Model ids are Leonardo's platform model UUIDs; the ones listed are public platfo
 
 from __future__ import annotations
 
-from imagegen.catalog.types import Credential, Model, Option, Provider
+from imagegen.catalog.types import Credential, Model, Option, Provider, cross_check
 
 PRESET_STYLES = ("ANIME", "BOKEH", "CINEMATIC", "CINEMATIC_CLOSEUP", "CREATIVE", "DYNAMIC", "ENVIRONMENT",
                  "FASHION", "FILM", "FOOD", "GENERAL", "HDR", "ILLUSTRATION", "LEONARDO", "LONG_EXPOSURE", "MACRO",
@@ -21,6 +21,7 @@ def multiple_of_8(value: int) -> str | None:
     return None if value % 8 == 0 else "it must be a multiple of 8"
 
 
+@cross_check("preset_style")
 def styles_need_alchemy(options: dict) -> str | None:
     style = options.get("preset_style")
     if style and style not in NO_ALCHEMY_STYLES and not options.get("alchemy"):
@@ -29,6 +30,7 @@ def styles_need_alchemy(options: dict) -> str | None:
     return None
 
 
+@cross_check("photo_real")
 def photo_real_needs_alchemy(options: dict) -> str | None:
     if options.get("photo_real") and not options.get("alchemy"):
         return "photo_real needs alchemy on"
@@ -55,7 +57,7 @@ def leonardo_options(seed_max: int) -> tuple[Option, ...]:
 
 
 def model(model_id: str, label: str, legacy: bool = False) -> Model:
-    seed_max = 2147483637 if model_id in FLUX_MODELS else 9999999998
+    seed_max = 2147483638 if model_id in FLUX_MODELS else 9999999998
     return Model(model_id, label, leonardo_options(seed_max), legacy=legacy, max_prompt_chars=1500,
                  negative_prompt=True, seed=True, checks=(styles_need_alchemy, photo_real_needs_alchemy))
 

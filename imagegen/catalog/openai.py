@@ -2,38 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from imagegen.catalog.types import Credential, Model, Option, Provider
+from imagegen.catalog.types import Credential, Model, Option, Provider, cross_check
 
 DALLE2_SIZES = ("256x256", "512x512", "1024x1024")
 DALLE3_SIZES = ("1024x1024", "1792x1024", "1024x1792")
 GPT_IMAGE_SIZES = ("auto", "1024x1024", "1536x1024", "1024x1536")
+FREE_SIZE = re.compile(r"([0-9]{1,6})x([0-9]{1,6})")  # ASCII only: no full-width digits, signs, _ or spaces
+FREE_SIZE_MAX_SIDE, FREE_SIZE_MAX_PIXELS = 3840, 3840 * 2160
 
 
 def gpt_image_2_size(value: str) -> str | None:
-    """gpt-image-2 also takes any WxH: sides multiples of 16, ratio 1:3 to 3:1, at most 3840x2160."""
+    """gpt-image-2 also takes any WxH (providers.md): ASCII digits, sides positive multiples of 16, ratio 1:3 to
+    3:1, at most 3840 on a side and 3840x2160 pixels in all."""
     if value in GPT_IMAGE_SIZES:
         return None
-    try:
-        width, height = (int(part) for part in value.lower().split("x"))
-    except ValueError:
-        return "use 'auto' or WIDTHxHEIGHT, e.g. 1024x1024"
+    match = FREE_SIZE.fullmatch(value)
+    if match is None:
+        return "use 'auto' or WIDTHxHEIGHT in plain digits, e.g. 1024x1024"
+    if match[1].startswith("0") or match[2].startswith("0"):
+        return "both sides must be positive, written without leading zeros"
+    width, height = int(match[1]), int(match[2])
     if width % 16 or height % 16:
-        return "both sides must be multiples of 16"
-    if not (1 / 3 <= width / height <= 3):
+        return "both sides must be positive multiples of 16"
+    if max(width, height) > 3 * min(width, height):
         return "the aspect ratio must be between 1:3 and 3:1"
-    if max(width, height) > 3840 or width * height > 3840 * 2160:
+    if max(width, height) > FREE_SIZE_MAX_SIDE or width * height > FREE_SIZE_MAX_PIXELS:
         return "the largest size is 3840x2160 (or 2160x3840)"
     return None
 
 
+@cross_check("background")
 def transparent_needs_png_or_webp(options: dict) -> str | None:
     if options.get("background") == "transparent" and options.get("output_format") == "jpeg":
         return "background 'transparent' needs output_format png or webp, not jpeg"
     return None
 
 
+@cross_check("output_compression")
 def compression_needs_jpeg_or_webp(options: dict) -> str | None:
     if options.get("output_compression") is not None and options.get("output_format") == "png":
         return "output_compression applies to jpeg and webp only; set output_format to jpeg or webp"

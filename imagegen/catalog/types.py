@@ -6,17 +6,53 @@ declaration validates driver options and draws the Streamlit form.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Annotated, Any, Literal
-
-from pydantic import Field, TypeAdapter, ValidationError
+from typing import Any
 
 from imagegen.errors import InvalidOptionsError
 
 # A rule across several options: gets the effective options, returns an error message or None.
+# `cross_check("name")` marks the option a rule is most about (the error's `field`).
 CrossCheck = Callable[[dict[str, Any]], "str | None"]
+MAX_SHOWN = 60  # characters of a rejected value quoted in a message
+
+
+def cross_check(field_name: str | None) -> Callable[[CrossCheck], CrossCheck]:
+    def mark(rule: CrossCheck) -> CrossCheck:
+        rule.field = field_name  # type: ignore[attr-defined]
+        return rule
+    return mark
+
+
+def shown(value: Any) -> str:
+    """A short, printable repr of any value (a 5000-digit int or a huge list included)."""
+    try:
+        text = repr(value)
+    except Exception:  # e.g. an int past Python's digit limit for str()
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 5] + "…" + text[-4:]
+
+
+def encodable(text: str) -> bool:
+    """False for text that cannot be UTF-8 encoded (a lone surrogate such as '\\ud800')."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def same_type(value: Any, kind: type) -> bool:
+    """Strict JSON-type match: bool is never a number, bytes never text; an int counts as a float."""
+    if kind is bool:
+        return type(value) is bool
+    if isinstance(value, bool):
+        return False
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind)
 
 
 @dataclass(frozen=True)
@@ -50,36 +86,43 @@ class Option:
             parts.append(f"a {self.kind.__name__}")
         return "; ".join(parts)
 
-    @cached_property
-    def adapter(self) -> TypeAdapter:
-        if self.choices and self.strict_choices:
-            return TypeAdapter(Literal[self.choices])  # type: ignore[valid-type]
-        if self.kind is bool:
-            return TypeAdapter(Annotated[bool, Field(strict=True)])
-        bounds = {}
-        if self.minimum is not None:
-            bounds["ge"] = self.minimum
-        if self.maximum is not None:
-            bounds["le"] = self.maximum
-        strict = self.kind is int  # 7.5 must not become 7 silently
-        return TypeAdapter(Annotated[self.kind, Field(strict=strict, **bounds)])
-
     def validate(self, value: Any, where: str = "") -> Any:
-        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+        """The value as it goes on the wire, or a field-named InvalidOptionsError: never another exception."""
         try:
-            value = self.adapter.validate_python(value)
-        except ValidationError:
-            raise self.error(value, where) from None
-        if self.check is not None and (problem := self.check(value)):
-            raise self.error(value, where, problem)
+            value, problem = self.judge(value)
+        except Exception:  # a check that trips over an odd value still names the field
+            problem = ""
+        if problem is not None:
+            raise self.error(value, where, problem or None)
         return value
+
+    def judge(self, value: Any) -> tuple[Any, str | None]:
+        """(wire value, None) when accepted; (value, "" or a specific problem) when not."""
+        if self.choices and self.strict_choices:
+            ok = any(type(value) is type(choice) and value == choice for choice in self.choices)
+            return value, None if ok else ""
+        if not same_type(value, self.kind):
+            return value, ""
+        if isinstance(value, str) and not encodable(value):
+            return value, "it contains a character that is not valid Unicode (a lone surrogate); retype it"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                return value, ""
+            if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+                return value, ""
+            if isinstance(value, int) and abs(value) >= 2**63:  # no bound declared: keep it JSON- and SDK-safe
+                return value, ""
+            if self.kind is float:
+                value = float(value)
+        if self.check is not None and (problem := self.check(value)):
+            return value, problem
+        return value, None
 
     def error(self, value: Any, where: str, problem: str | None = None) -> InvalidOptionsError:
         prefix = f"{where}: " if where else ""
-        detail = problem or f"allowed: {self.allowed()}"
+        detail = f"{problem}; allowed: {self.allowed()}" if problem else f"allowed: {self.allowed()}"
         return InvalidOptionsError(
-            f"{prefix}option '{self.name}' = {value!r} is not accepted; {detail}.",
+            f"{prefix}option '{self.name}' = {shown(value)} is not accepted; {detail}.",
             field=self.name, allowed=self.allowed(),
         )
 

@@ -21,7 +21,11 @@ EMULATOR_HEADER = "x-imagegen-emulated"
 
 
 def negative_clause(prompt: str, negatives: list[str], fallback: str, label: str) -> tuple[str, str]:
-    """OpenAI has no negative prompt: append 'Avoid: ...' or drop it; return (prompt, warning)."""
+    """OpenAI has no negative prompt: append 'Avoid: ...' or drop it; return (prompt, warning).
+    A negative prompt is never a prompt on its own: with no positive text there is nothing to send."""
+    if not prompt.strip():
+        raise InvalidOptionsError("The prompt is empty: write a prompt (or add positive rules) before generating; "
+                                  "negative rules alone are not a prompt.", field="prompt")
     if not negatives:
         return prompt, ""
     avoid = ", ".join(negatives)

@@ -45,6 +45,7 @@ NOVA_MIN_SIDE, NOVA_MAX_SIDE, NOVA_PIXELS_BELOW = 320, 4096, 4_194_304
 TASK_TYPES = ("TEXT_IMAGE", "INPAINTING", "OUTPAINTING", "IMAGE_VARIATION", "COLOR_GUIDED_GENERATION",
               "BACKGROUND_REMOVAL", "VIRTUAL_TRY_ON")
 MAX_SEED_32 = 4294967295
+MAX_SEED_STABILITY_V3 = 4294967294  # providers.md, "Stability v3 body": seed 0-4294967294
 
 FAMILIES = {
     "stability.stable-diffusion-xl-v1": "sdxl",
@@ -150,7 +151,7 @@ def _sd3(body: dict[str, Any], model: str, family: str) -> BedrockParams:
     negative = _string(body, "negative_prompt", "#", max_length=10000) or ""
     _string(body, "mode", "#", enum=("text-to-image",))
     ratio = _string(body, "aspect_ratio", "#", enum=tuple(SD3_ASPECT_RATIOS)) or "1:1"
-    seed = _integer(body, "seed", "#", 0, MAX_SEED_32)
+    seed = _integer(body, "seed", "#", 0, MAX_SEED_STABILITY_V3)
     fmt = _string(body, "output_format", "#", enum=("png", "jpeg")) or "png"
     return BedrockParams(model, family, prompt, negative, *SD3_ASPECT_RATIOS[ratio], seed=seed, output_format=fmt)
 

@@ -13,9 +13,10 @@ import io
 import threading
 from collections import OrderedDict
 
-from PIL import ImageFilter
+from PIL import Image, ImageFilter
 
 from imagegen import render
+from imagegen.render import MIN_SIZE as MIN_SIDE
 
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -43,10 +44,13 @@ def make_image(prompt: str, *, width: int, height: int, text: str, fmt: str = "p
     re-rendering here would only steal the CPU of the client being measured (bench/fanout.py).
 
     `blurred` is what a content-filtered image looks like: the picture heavily blurred, the label sharp."""
-    image = render.render(prompt, seed=seed_for(prompt, index), width=width, height=height)
+    canvas = (max(MIN_SIDE, width), max(MIN_SIDE, height))  # the painter's smallest; valid sizes go down to 16 px
+    image = render.render(prompt, seed=seed_for(prompt, index), width=canvas[0], height=canvas[1])
     if blurred:
         image = image.filter(ImageFilter.GaussianBlur(max(8, min(image.size) // 24)))
     image = render.label(image, text)
+    if image.size != (width, height):
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
     if transparent and fmt in ("png", "webp"):
         image = image.convert("RGBA")
     if compression is None or fmt == "png":

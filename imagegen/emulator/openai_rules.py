@@ -26,7 +26,7 @@ GPT_ONLY = ("output_format", "output_compression", "background", "moderation", "
 DALL_E_ONLY = ("response_format", "style")
 KNOWN_FIELDS = frozenset(("model", "prompt", "n", "size", "quality", "user", "safety_identifier", "stream")
                          + GPT_ONLY + DALL_E_ONLY)
-GPT_IMAGE_2 = re.compile(r"gpt-image-2(-\d{4}-\d{2}-\d{2})?")
+GPT_IMAGE_2 = re.compile(r"gpt-image-2(-[0-9]{4}-[0-9]{2}-[0-9]{2})?")
 FREE_SIZE_MAX_SIDE, FREE_SIZE_MAX_PIXELS = 3840, 3840 * 2160
 
 # output tokens of one gpt-image image by size and quality ("auto" counts as medium)
@@ -198,7 +198,7 @@ def _size(fields: dict[str, Any], family: Family, model: str) -> tuple[int, int]
 
 
 def _free_size(size: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"([1-9]\d{0,4})x([1-9]\d{0,4})", size)
+    match = re.fullmatch(r"([1-9][0-9]{0,4})x([1-9][0-9]{0,4})", size)  # ASCII digits: \d takes full-width ones
     if match is None:
         return None
     width, height = int(match[1]), int(match[2])

@@ -128,10 +128,10 @@ def test_nova_style_size_and_encoded_path(bedrock_env):
 @pytest.mark.parametrize("model,model_driver,kwargs,field", [
     (SDXL, BedrockStableDiffusionImageGenerationModelDriver(cfg_scale=40), {}, "cfg_scale"),
     (SDXL, BedrockStableDiffusionImageGenerationModelDriver(sampler="FAST"), {}, "sampler"),
-    (SDXL, BedrockStableDiffusionImageGenerationModelDriver(), {"image_width": 1000}, None),
+    (SDXL, BedrockStableDiffusionImageGenerationModelDriver(), {"image_width": 1000}, "width"),
     (SD3, BedrockStableImageGenerationModelDriver(aspect_ratio="7:3"), {}, "aspect_ratio"),
     (TITAN, BedrockTitanImageGenerationModelDriver(quality="ultra"), {}, "quality"),
-    (NOVA, BedrockNovaCanvasImageGenerationModelDriver(), {"image_width": 1000}, None),
+    (NOVA, BedrockNovaCanvasImageGenerationModelDriver(), {"image_width": 1000}, "width"),
     (NOVA, BedrockNovaCanvasImageGenerationModelDriver(), {"seed": 858993460}, "seed"),
     (NOVA, BedrockTitanImageGenerationModelDriver(), {}, "image_generation_model_driver"),
 ])
@@ -224,3 +224,33 @@ def test_explicit_endpoint_url_and_credentials_from_the_secrets_file(emulator, m
     driver.run_text_to_image(["x"])
     auth = emulator.last_request("bedrock").headers["authorization"]
     assert "Credential=AKIAFROMSECRETS00001/" in auth and "/eu-central-1/bedrock/" in auth
+
+
+@pytest.mark.parametrize("value", [0, False, [], {}, -1024, 1024.0, "1024", 10**400], ids=repr)
+@pytest.mark.parametrize("side", ["image_width", "image_height"])
+@pytest.mark.parametrize("model,model_driver", [
+    (SDXL, BedrockStableDiffusionImageGenerationModelDriver()),
+    (SD3, BedrockStableImageGenerationModelDriver()),
+    (TITAN, BedrockTitanImageGenerationModelDriver()),
+    (NOVA, BedrockNovaCanvasImageGenerationModelDriver()),
+])
+def test_falsy_or_junk_sizes_are_rejected_not_defaulted(bedrock_env, model, model_driver, side, value):
+    with pytest.raises(InvalidOptionsError) as info:
+        bedrock(model, model_driver, **{side: value}).run_text_to_image(["x"])
+    assert info.value.field == side.removeprefix("image_")
+    assert bedrock_env.requests == []
+
+
+@pytest.mark.parametrize("model,model_driver,field", [
+    (SDXL, BedrockStableDiffusionImageGenerationModelDriver(cfg_scale=10**400), "cfg_scale"),
+    (TITAN, BedrockTitanImageGenerationModelDriver(cfg_scale=10**400), "cfg_scale"),
+    (NOVA, BedrockNovaCanvasImageGenerationModelDriver(cfg_scale=b"7"), "cfg_scale"),
+    (NOVA, BedrockNovaCanvasImageGenerationModelDriver(cfg_scale=float("nan")), "cfg_scale"),
+    (SDXL, BedrockStableDiffusionImageGenerationModelDriver(steps=True), "steps"),
+    (SD3, BedrockStableImageGenerationModelDriver(output_format=b"png"), "output_format"),
+], ids=lambda v: type(v).__name__)
+def test_non_json_or_overflowing_values_are_field_named(bedrock_env, model, model_driver, field):
+    with pytest.raises(InvalidOptionsError) as info:
+        bedrock(model, model_driver).run_text_to_image(["x"])
+    assert info.value.field == field
+    assert bedrock_env.requests == []

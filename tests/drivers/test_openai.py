@@ -209,3 +209,44 @@ def test_client_is_reused_and_replaced_when_the_key_changes(openai_env, monkeypa
     driver.run_text_to_image(["c"])
     assert driver.get_client() is not first
     assert openai_env.last_request("openai").headers["authorization"] == "Bearer sk-rotated-key-0000000000"
+
+
+@pytest.mark.parametrize("prompts", [[], [""], ["  "]])
+def test_empty_prompt_with_negative_rules_is_rejected_not_sent_as_avoid(openai_env, prompts):
+    engine = PromptImageGenerationEngine(OpenAiImageGenerationDriver(model="gpt-image-1"))
+    with pytest.raises(InvalidOptionsError, match="prompt is empty") as info:
+        engine.run(prompts, negative_rulesets=[Ruleset("n", ["blurry", "text"])])
+    assert info.value.field == "prompt"
+    assert openai_env.requests == []
+
+
+def test_negative_clause_refuses_an_empty_prompt():
+    from imagegen.drivers.openai import negative_clause
+
+    assert negative_clause("a dog", ["blurry"], "append", "OpenAI")[0] == "a dog. Avoid: blurry"
+    with pytest.raises(InvalidOptionsError) as info:
+        negative_clause(" ", ["blurry", "text"], "append", "OpenAI")
+    assert info.value.field == "prompt"
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"model": "gpt-image-2", "image_size": "0x0"}, "size"),
+    ({"model": "gpt-image-2", "image_size": "16x0"}, "size"),
+    ({"model": "gpt-image-2", "image_size": "１０２４x１０２４"}, "size"),
+    ({"model": "gpt-image-2", "image_size": " 1024 x 1024 "}, "size"),
+    ({"model": "gpt-image-1", "output_format": b"png"}, "output_format"),
+    ({"model": "gpt-image-1", "quality": "\ud800"}, "quality"),
+    ({"model": "gpt-image-7", "image_size": "\ud800"}, "size"),
+])
+def test_odd_values_are_field_named_errors_before_any_request(openai_env, kwargs, field):
+    with pytest.raises(InvalidOptionsError) as info:
+        OpenAiImageGenerationDriver(**kwargs).run_text_to_image(["a fox"])
+    assert info.value.field == field
+    assert openai_env.requests == []
+
+
+def test_lone_surrogate_in_the_prompt_never_reaches_the_sdk(openai_env):
+    with pytest.raises(InvalidOptionsError, match="prompt") as info:
+        OpenAiImageGenerationDriver(model="gpt-image-1").run_text_to_image(["a fox \ud83d"])
+    assert info.value.field == "prompt"
+    assert openai_env.requests == []

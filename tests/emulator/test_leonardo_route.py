@@ -115,7 +115,7 @@ def test_defaults_and_missing_model_id(emu):
     ({"guidance_scale": "7"}, '"guidance_scale": expected a number, got a string'),
     ({"seed": 9999999999}, '"seed": 9999999999 is outside 0-9999999998'),
     ({"seed": -1}, '"seed": -1 is outside 0-9999999998'),
-    ({"seed": 2147483638, "modelId": FLUX_DEV}, '"seed": 2147483638 is outside 0-2147483637'),
+    ({"seed": 2147483639, "modelId": FLUX_DEV}, '"seed": 2147483639 is outside 0-2147483638'),
     ({"seed": None}, 'invalid value for "seed": null'),
     ({"presetStyle": "WATERCOLOR", "alchemy": True}, '"presetStyle": \'WATERCOLOR\' is not one of'),
     ({"presetStyle": "ANIME"}, '"presetStyle": ANIME needs alchemy'),
@@ -143,7 +143,7 @@ def test_missing_prompt_bad_json_and_accepted_edges(emu):
     bad = requests.post(f"{emu.leonardo_api_base}/generations", data=b"{oops", timeout=10,
                         headers={"authorization": "Bearer k", "content-type": "application/json"})
     assert error(bad, 400)["code"] == "invalid-json"
-    edges = [{"width": 32, "height": 1536, "num_images": 4}, {"seed": 2147483637, "modelId": FLUX_DEV},
+    edges = [{"width": 32, "height": 1536, "num_images": 4}, {"seed": 2147483638, "modelId": FLUX_DEV},
              {"seed": 9999999998}, {"presetStyle": "ANIME", "alchemy": True, "photoReal": True, "contrast": 1},
              {"presetStyle": "NONE"}, {"num_images": 8, "width": 768, "height": 768, "guidance_scale": 7.5}]
     for change in edges:

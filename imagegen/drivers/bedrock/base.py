@@ -47,8 +47,10 @@ class BedrockImageGenerationModelDriver:
         return {}
 
     def size_options(self, width: int | None, height: int | None) -> tuple[dict[str, Any], list[str]]:
-        """Width/height as this family takes them (default: pixels), plus any warning."""
-        return {"width": width or self.default_width, "height": height or self.default_height}, []
+        """Width/height as this family takes them (default: pixels), plus any warning. Only None means unset: a 0,
+        False or [] is passed on for the catalog to reject, never replaced by the default."""
+        return {"width": self.default_width if width is None else width,
+                "height": self.default_height if height is None else height}, []
 
     def build(self, prompts: list[str], negative_prompts: list[str], options: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError

@@ -6,10 +6,12 @@ import math
 from typing import Any
 
 from imagegen.catalog.bedrock import ASPECT_RATIOS
+from imagegen.catalog.types import shown
 from imagegen.drivers.bedrock.base import BedrockImageGenerationModelDriver, ParsedImage, decode, present
-from imagegen.errors import ContentPolicyError, ProviderError
+from imagegen.errors import ContentPolicyError, InvalidOptionsError, ProviderError
 
 WIRE = {"aspect_ratio": "aspect_ratio", "seed": "seed", "output_format": "output_format"}
+MAX_SIDE = 16384  # any sane pixel size; only its ratio is used
 
 
 def ratio_value(ratio: str) -> float:
@@ -21,6 +23,16 @@ def nearest_aspect_ratio(width: int, height: int) -> str:
     """The allowed ratio closest to width/height, compared on a log scale (2:1 is as far as 1:2)."""
     target = math.log(width / height)
     return min(ASPECT_RATIOS, key=lambda ratio: abs(math.log(ratio_value(ratio)) - target))
+
+
+def pixels(name: str, value) -> int | None:
+    """A width or height to map to an aspect ratio: None (unset) or a whole number of pixels in range."""
+    if value is None or type(value) is int and 1 <= value <= MAX_SIDE:
+        return value
+    raise InvalidOptionsError(
+        f"Stability (SD3 / Stable Image): option '{name}' = {shown(value)} is not accepted; allowed: int from 1 to "
+        f"{MAX_SIDE} (mapped to the nearest aspect ratio; or set aspect_ratio).", field=name,
+        allowed=f"int from 1 to {MAX_SIDE}")
 
 
 class BedrockStableImageGenerationModelDriver(BedrockImageGenerationModelDriver):
@@ -40,6 +52,7 @@ class BedrockStableImageGenerationModelDriver(BedrockImageGenerationModelDriver)
         if self.aspect_ratio is not None:
             return {}, [f"{self.label} takes an aspect ratio: width/height ignored, aspect_ratio "
                         f"{self.aspect_ratio} used."]
+        width, height = pixels("width", width), pixels("height", height)
         width, height = width or height, height or width
         ratio = nearest_aspect_ratio(width, height)
         return {"aspect_ratio": ratio}, [f"{self.label} takes an aspect ratio, not a size: {width}x{height} "
