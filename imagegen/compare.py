@@ -2,7 +2,9 @@
 
 One slot's failure or slowness never affects another: every error becomes that slot's result, and a
 slot past the per-slot timeout is reported as timed out while the others carry on. Wall time for K
-slots is about the slowest slot, not the sum.
+slots is about the slowest slot, not the sum. A slot past the timeout (or left running when the caller
+stops iterating) is cancelled: drivers that can stop do (`BaseImageGenerationDriver.cancel`), and when
+one reports a paid job in flight the timeout message names it instead of suggesting a retry.
 """
 
 from __future__ import annotations
@@ -103,6 +105,19 @@ def finish(position, slot, positive, negative, artifact, error, started, finishe
                       pricing.Estimate(0.0, "free", "failed: not charged"))
 
 
+def timeout_error(slot: Slot, timeout: float) -> GenerationTimeoutError:
+    provider = slot.spec.provider
+    job = dict(getattr(slot.driver, "in_flight", None) or {})
+    text = f"{provider} took longer than {timeout:g} s; the other slots were not held up."
+    if not job:
+        return GenerationTimeoutError(f"{text} Try again or raise the timeout.", provider=provider)
+    find = job.pop("find", None) or "with the provider"
+    ids = ", ".join(f"{name} {value}" for name, value in job.items() if value)
+    return GenerationTimeoutError(f"{text} It was stopped, but its job may already have been created and charged"
+                                  f"{f' ({ids})' if ids else ''}: do not simply retry; look for it {find}.",
+                                  provider=provider)
+
+
 def run(slots: Sequence[Slot], prompts, negative_prompts=None, rulesets: Sequence[Ruleset] = (),
         negative_rulesets: Sequence[Ruleset] = (), timeout: float = 300.0) -> Iterator[SlotResult]:
     """Yield one SlotResult per slot, in completion order. `timeout` bounds each slot's wait."""
@@ -124,11 +139,15 @@ def run(slots: Sequence[Slot], prompts, negative_prompts=None, rulesets: Sequenc
                 pending.pop(future)
                 yield future.result()
         now = time.monotonic()
-        for future, position in sorted(pending.items(), key=lambda item: item[1]):
-            future.cancel()
-            error = GenerationTimeoutError(f"{slots[position].spec.provider} took longer than {timeout:g} s; the "
-                                           f"other slots were not held up. Try again or raise the timeout.",
-                                           provider=slots[position].spec.provider)
-            yield finish(position, slots[position], positive, negative, None, error, started, now)
+        late = sorted(pending.values())
+        errors = {position: timeout_error(slots[position], timeout) for position in late}  # in_flight, then cancel
+        for position in late:  # all of them before the first yield, which may never return
+            slots[position].driver.cancel()
+        for position in late:
+            yield finish(position, slots[position], positive, negative, None, errors[position], started, now)
     finally:
+        for future, position in pending.items():  # timed out, or the caller stopped iterating
+            future.cancel()
+            if not future.done():
+                slots[position].driver.cancel()
         executor.shutdown(wait=False, cancel_futures=True)

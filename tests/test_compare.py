@@ -1,9 +1,12 @@
 """imagegen.compare: slots run concurrently against the emulator; one failure does not affect others."""
 
+import time
+
 import pytest
 
 from imagegen import compare
-from imagegen.errors import ContentPolicyError, GenerationTimeoutError
+from imagegen.drivers import LocalImageGenerationDriver, OpenAiImageGenerationDriver
+from imagegen.errors import ContentPolicyError, GenerationTimeoutError, InvalidOptionsError
 from imagegen.rules import Ruleset
 from imagegen.slots import SlotSpec, build_driver
 
@@ -63,8 +66,64 @@ def test_a_slot_past_the_timeout_is_reported_and_does_not_hold_others(emulator):
 
 
 def test_check_validates_every_slot_without_sending(emulator):
-    specs = [SlotSpec("openai", "dall-e-3", {"size": "512x512"}), SlotSpec("local", "procedural-v1", {})]
-    problems = compare.check(slots(emulator, specs), ["x"], [])
+    with pytest.raises(InvalidOptionsError, match="size"):  # a slot's options are checked when its driver is made
+        build_driver(SlotSpec("openai", "dall-e-3", {"size": "512x512"}), emulator.url)
+    invalid = compare.Slot(SlotSpec("openai", "dall-e-3", {"size": "512x512"}), OpenAiImageGenerationDriver(
+        model="dall-e-3", image_size="512x512", api_key="sk-test", base_url=emulator.openai_base_url))
+    specs = [SlotSpec("local", "procedural-v1", {})]
+    problems = compare.check([invalid, *slots(emulator, specs)], ["x"], [])
     assert [position for position, _ in problems] == [0]
     assert "size" in str(problems[0][1])
     assert emulator.requests == []
+
+
+def test_a_leonardo_slot_past_the_timeout_stops_polling_never_downloads_and_names_its_paid_job(emulator):
+    emulator.leonardo_pending_polls = 0
+    emulator.inject("leonardo", "latency", seconds=1.2, count=1)  # the job completes 1.2 s after its create
+    [result] = compare.run(slots(emulator, [SPECS[3]]), ["a cat"], timeout=0.5)
+    [generation_id] = emulator.leonardo_jobs
+    message = str(result.error)
+    assert isinstance(result.error, GenerationTimeoutError) and f"generation_id {generation_id}" in message
+    assert "may already have been created and charged" in message and "do not simply retry" in message
+    assert "generation history" in message and "Try again" not in message
+    time.sleep(0.2)  # grace: a poll already on the wire may still land
+    seen = len(emulator.requests)
+    time.sleep(1.0)  # past the job's completion: a slot left running would poll on, then download the image
+    # (only Leonardo's requests: an earlier test's slow OpenAI slot may still land in this window)
+    assert [r for r in emulator.requests[seen:] if r.provider in ("leonardo", "files")] == []
+    assert [r for r in emulator.requests if r.provider == "files"] == []
+
+
+class StuckDriver(LocalImageGenerationDriver):
+    """Any provider's slow call: reports `job` in flight (a paid job, when given), then waits until cancelled."""
+
+    def __init__(self, job=None):
+        super().__init__()
+        self.job = job
+
+    def send(self, request):
+        self.in_flight = self.job
+        self.cancelled.wait(10)
+        raise GenerationTimeoutError("stopped")
+
+
+def test_timed_out_slots_are_cancelled_and_a_job_in_flight_is_named():
+    paid, plain = StuckDriver({"job_id": "job-42", "find": "in the provider's job list"}), StuckDriver()
+    spec = SlotSpec("local", "procedural-v1", {})
+    results = {r.position: r for r in compare.run([compare.Slot(spec, paid), compare.Slot(spec, plain)], ["a boat"],
+                                                  timeout=0.3)}
+    assert paid.cancelled.is_set() and plain.cancelled.is_set()
+    assert str(results[0].error) == ("local took longer than 0.3 s; the other slots were not held up. It was stopped, "
+                                     "but its job may already have been created and charged (job_id job-42): do not "
+                                     "simply retry; look for it in the provider's job list.")
+    assert str(results[1].error).endswith("Try again or raise the timeout.")
+
+
+def test_slots_still_running_when_the_caller_stops_iterating_are_cancelled():
+    stuck = StuckDriver()
+    specs = SlotSpec("local", "procedural-v1", {"width": 64, "height": 64})
+    results = compare.run([compare.Slot(specs, LocalImageGenerationDriver(64, 64)), compare.Slot(specs, stuck)],
+                          ["a boat"])
+    assert next(results).position == 0
+    results.close()
+    assert stuck.cancelled.is_set()

@@ -12,7 +12,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from imagegen import catalog, credentials
+from imagegen import catalog, credentials, logsafe
 from imagegen.drivers import client_cache
 from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
 from imagegen.drivers.bedrock import BedrockImageGenerationModelDriver, model_driver_for
@@ -24,18 +24,24 @@ DEFAULT_REGION = "us-east-1"
 CLIENT_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
               "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_CONFIG_FILE",
               "AWS_SHARED_CREDENTIALS_FILE")  # what botocore (or make_session) reads when making a client
+# One client serves every driver configured alike (client_cache), so its pool must hold a connection for every
+# concurrent slot of the process, across runs and sessions; botocore's default of 10 logs "Connection pool is
+# full" past 10 slots. urllib3 opens connections only as needed: the size only caps those kept for reuse.
+MAX_POOL_CONNECTIONS = 64
 
 
 class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
     """Retries: botocore's standard mode (throttling, ModelNotReady, 5xx) with `max_attempts` in all;
-    the worst case is bounded by max_attempts x (connect_timeout + read_timeout) plus backoff."""
+    the worst case is bounded by max_attempts x (connect_timeout + read_timeout) plus backoff.
+    `max_pool_connections`: connections the (shared) client keeps, see MAX_POOL_CONNECTIONS."""
 
     provider_id = "bedrock"
 
     def __init__(self, model: str, image_generation_model_driver: BedrockImageGenerationModelDriver,
                  session: boto3.Session | None = None, client: Any = None, endpoint_url: str | None = None,
                  image_width: int | None = None, image_height: int | None = None, seed: int | None = None,
-                 max_attempts: int = 3, connect_timeout: float = 10, read_timeout: float = 90):
+                 max_attempts: int = 3, connect_timeout: float = 10, read_timeout: float = 90,
+                 max_pool_connections: int = MAX_POOL_CONNECTIONS):
         super().__init__(model)
         self.image_generation_model_driver = image_generation_model_driver
         self.session = session
@@ -47,6 +53,7 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
         self.max_attempts = max_attempts
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.max_pool_connections = max_pool_connections
         self._client_lock = threading.Lock()
 
     # -- options ---------------------------------------------------------------------------
@@ -106,18 +113,21 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
     def make_client(self):
         session = self.make_session()
         config = Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
-                        connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+                        connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+                        max_pool_connections=self.max_pool_connections)
         return session.client("bedrock-runtime", region_name=session.region_name or DEFAULT_REGION,
                               endpoint_url=self.endpoint_url, config=config)
 
     def client_key(self) -> tuple:
         """What the client depends on: the given session itself (kept alive by the key, so its identity is
         never reused), or the environment and secrets file (secrets fingerprinted)."""
-        config = (self.endpoint_url, self.max_attempts, self.connect_timeout, self.read_timeout)
+        config = (self.endpoint_url, self.max_attempts, self.connect_timeout, self.read_timeout,
+                  self.max_pool_connections)
         if self.session is not None:
             return ("bedrock", self.session, *config)
         section = credentials.read_secrets().get("bedrock") or {}
         env = {name: os.environ.get(name) for name in CLIENT_ENV}
+        logsafe.remember(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"])
         secret = client_cache.fingerprint(env.pop("AWS_SECRET_ACCESS_KEY"), env.pop("AWS_SESSION_TOKEN"),
                                           sorted((str(k), str(v)) for k, v in section.items()))
         return ("bedrock", secret, tuple(sorted(env.items())), *config)

@@ -6,7 +6,7 @@ import os
 
 import openai
 
-from imagegen import credentials
+from imagegen import credentials, logsafe
 from imagegen.catalog.openai import azure_api_version
 from imagegen.drivers.openai import OpenAiImageGenerationDriver
 
@@ -23,6 +23,7 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
         self.azure_endpoint = azure_endpoint
         self.azure_deployment = azure_deployment or model
         self.azure_ad_token = azure_ad_token
+        logsafe.remember(azure_ad_token)  # never in a log (keys given as api_key: credentials.require)
         self.azure_ad_token_provider = azure_ad_token_provider
         self.api_version = api_version or os.environ.get("OPENAI_API_VERSION") or azure_api_version(model)
 

@@ -7,6 +7,7 @@ before `send`, so an invalid option never costs a request.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,10 +55,23 @@ class BaseImageGenerationDriver:
 
     def __init__(self, model: str):
         self.model = model
+        self.cancelled = threading.Event()  # set by cancel(); drivers that can stop watch it
+        self.in_flight: dict[str, Any] | None = None  # a paid job that may exist at the provider, while running
 
     @property
     def provider(self) -> catalog.Provider:
         return catalog.get_provider(self.provider_id)
+
+    def cancel(self) -> None:
+        """Ask a running generation to stop (e.g. past compare's timeout). A driver that can
+        stop (a polling driver: no more polls, no download) watches `cancelled`; the others finish their call as usual.
+
+        While a paid job may exist at the provider, such a driver sets `in_flight` to a dict naming it (ids such
+        as {"generation_id": ...}, plus "find": where to look for it), so a timeout message can say so. The next run
+        starts uncancelled: a run that ends clears the flag, so a driver can be used again."""
+        if not hasattr(self, "cancelled"):  # a subclass that did not call BaseImageGenerationDriver.__init__
+            self.cancelled = threading.Event()
+        self.cancelled.set()
 
     def requested_options(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -72,7 +86,10 @@ class BaseImageGenerationDriver:
     def prepare(self, prompts, negative_prompts=None) -> Request:
         """Validate and build the request without sending anything."""
         validated = catalog.validate(self.provider_id, self.model, self.requested_options())
-        request = self.build_request(as_list(prompts), as_list(negative_prompts), validated)
+        positives, negatives = as_list(prompts), as_list(negative_prompts)
+        # The positive text alone must be a prompt, checked before a driver folds negatives into it ("Avoid: ...").
+        catalog.check_prompt(self.provider_id, self.model, ", ".join(positives), ", ".join(negatives))
+        request = self.build_request(positives, negatives, validated)
         request.warnings = validated.warnings + request.warnings
         catalog.check_prompt(self.provider_id, self.model, request.prompt, request.negative_prompt)
         return request
@@ -81,7 +98,11 @@ class BaseImageGenerationDriver:
                           negative_prompts: Sequence[str] | None = None) -> ImageArtifact:
         request = self.prepare(prompts, negative_prompts)
         started = time.perf_counter()
-        result = self.send(request)
+        try:
+            result = self.send(request)
+        finally:
+            if getattr(self, "cancelled", None) is not None:
+                self.cancelled.clear()  # the cancel was for this run: the driver can be used again
         latency_ms = (time.perf_counter() - started) * 1000
         meta = {
             "provider": self.provider_id,

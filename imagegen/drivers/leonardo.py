@@ -2,7 +2,8 @@
 
 A generation is paid when it is created, so the driver creates it once: a create that answers 429 is
 retried (nothing was created), but a poll that runs out of time raises `GenerationTimeoutError` with
-the generation id instead of creating another.
+the generation id instead of creating another, and a create that got no answer says the job may exist.
+`cancel()` (compare's timeout) stops the wait within a poll: no more polls and no download.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ CREATE_ATTEMPTS = 3
 POLL_GROWTH = 0.1  # past the first polls, wait a tenth of the time already waited
 MAX_POLL_INTERVAL = 5.0
 LABEL = "Leonardo.Ai"
+# Where a created generation can be found without its id. "Get generations by user ID" in Leonardo's API
+# reference (docs.leonardo.ai/reference/getgenerationsbyuserid; path not exercised here: unverified).
+FIND_GENERATION = ("in the Leonardo app's generation history (app.leonardo.ai), or with GET "
+                   "/generations/user/{userId} (your userId from GET /me)")
 
 
 class LeonardoTimeoutError(GenerationTimeoutError):
-    def __init__(self, message: str, generation_id: str):
+    def __init__(self, message: str, generation_id: str | None):
         super().__init__(message, provider="leonardo")
         self.generation_id = generation_id
 
@@ -93,7 +98,12 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
     def call(self, method: str, url: str, headers: dict | None = None, **kwargs) -> requests.Response:
         try:
             return self.session.request(method, url, headers=headers, timeout=self.request_timeout, **kwargs)
-        except requests.Timeout:
+        except requests.Timeout as exc:
+            if method == "POST" and not isinstance(exc, requests.ConnectTimeout):  # the create was sent
+                raise LeonardoTimeoutError(
+                    f"{LABEL} did not answer the create request within {self.request_timeout:g} s: the generation "
+                    f"may have been created and charged. Do not simply retry; first look for it "
+                    f"{FIND_GENERATION}.", None) from None
             raise GenerationTimeoutError(f"{LABEL} did not answer in time; try again.", provider="leonardo") from None
         except requests.RequestException as exc:
             raise ProviderError(f"Could not reach {LABEL} ({redact(str(exc), self.secrets())}). Check the network "
@@ -101,14 +111,24 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
 
     def send(self, request: Request) -> Result:
         headers = self.headers()
+        self.check_cancelled(None)  # nothing created yet
+        self.in_flight = {"find": FIND_GENERATION}  # from the create request on, a paid job may exist
+        try:
+            return self.generate(request, headers)
+        finally:
+            self.in_flight = None
+
+    def generate(self, request: Request, headers: dict[str, str]) -> Result:
         job, emulated = self.create(request.body, headers)
         generation_id = job["generationId"]
+        self.in_flight = {"generation_id": generation_id, "find": FIND_GENERATION}
         generation = self.wait(generation_id, headers)
         images = generation.get("generated_images") or []
         if not images or not isinstance(images[0], dict) or not images[0].get("url"):
             raise ProviderError(f"{LABEL} generation {generation_id} completed without an image; try again.",
                                 provider="leonardo")
         image = images[0]
+        self.check_cancelled(generation_id)  # never download an image nobody will keep
         download = self.call("GET", image["url"])
         if download.status_code != 200:
             raise ProviderError(f"Could not download the image of {LABEL} generation {generation_id} (HTTP "
@@ -127,8 +147,8 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
             response = self.call("POST", f"{self.base_url()}/generations", headers=headers, json=body)
             if response.status_code != 429:
                 break
-            if attempt < CREATE_ATTEMPTS - 1:
-                time.sleep(retry_after(response, attempt))
+            if attempt < CREATE_ATTEMPTS - 1 and self.cancelled.wait(retry_after(response, attempt)):
+                self.check_cancelled(None)  # a 429 created nothing
         if response.status_code == 429:
             raise RateLimitError(f"{LABEL} is rate limiting generations (HTTP 429) and the retries ran out. Wait "
                                  f"and try again, or run fewer slots at once.", provider="leonardo",
@@ -152,6 +172,7 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
         started = time.monotonic()
         deadline = started + self.timeout
         while True:
+            self.check_cancelled(generation_id)
             try:
                 response = self.call("GET", f"{self.base_url()}/generations/{generation_id}", headers=headers)
             except (GenerationTimeoutError, ProviderError):
@@ -166,9 +187,19 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
             if time.monotonic() + interval > deadline:
                 raise LeonardoTimeoutError(
                     f"{LABEL} generation {generation_id} did not finish within {self.timeout:g} s. It was not "
-                    f"created again (it is paid): look for it in the Leonardo app, or raise the timeout.",
+                    f"created again (it is paid): look for it {FIND_GENERATION}, or raise the timeout.",
                     generation_id)
-            time.sleep(interval)
+            self.cancelled.wait(interval)
+
+    def check_cancelled(self, generation_id: str | None) -> None:
+        """Raise when `cancel()` was called: before a create (nothing paid) or while a generation runs."""
+        if not self.cancelled.is_set():
+            return
+        if generation_id is None:
+            raise GenerationTimeoutError(f"{LABEL} was cancelled before creating a generation; nothing was "
+                                         f"charged.", provider="leonardo")
+        raise LeonardoTimeoutError(f"{LABEL} generation {generation_id} was cancelled while it ran; it was created "
+                                   f"and may be charged. Find it {FIND_GENERATION}.", generation_id)
 
     def next_interval(self, waited: float) -> float:
         """Seconds to the next poll after `waited` seconds: `poll_interval`, or a tenth of `waited` once that is

@@ -1,5 +1,9 @@
 """Leonardo.Ai through real `requests` over HTTP against the emulator: create, poll, download."""
 
+import socket
+import threading
+import time
+
 import pytest
 
 from imagegen.drivers import LeonardoImageGenerationDriver
@@ -131,8 +135,8 @@ def test_missing_key(emulator, monkeypatch):
 @pytest.mark.parametrize("kwargs,field", [
     ({"image_width": 515}, "width"), ({"steps": 5}, "steps"), ({"guidance_scale": 25}, "guidance_scale"),
     ({"preset_style": "WATERCOLOUR", "alchemy": True}, "preset_style"), ({"scheduler": "FAST"}, "scheduler"),
-    ({"preset_style": "ANIME"}, None), ({"photo_real": True}, None),
-    ({"model": "b2614463-296c-462a-9586-aafdb8f00e36", "seed": 2147483638}, "seed"),
+    ({"preset_style": "ANIME"}, "preset_style"), ({"photo_real": True}, "photo_real"),
+    ({"model": "b2614463-296c-462a-9586-aafdb8f00e36", "seed": 2147483639}, "seed"),
 ])
 def test_invalid_options_never_cost_a_request(leonardo_env, kwargs, field):
     with pytest.raises(InvalidOptionsError) as info:
@@ -169,3 +173,56 @@ def test_a_job_that_runs_a_while_is_seen_soon_after_it_completes_with_few_polls(
     leonardo(poll_interval=0.05).run_text_to_image(["a fox"])
     polls = [r for r in leonardo_env.requests if r.method == "GET" and "/generations/" in r.path]
     assert 2 <= len(polls) <= 0.6 / 0.05 + 2  # PENDING at least once, and every wait is at least poll_interval
+
+
+def test_cancel_stops_the_wait_within_a_poll_and_never_downloads(leonardo_env):
+    leonardo_env.leonardo_pending_polls = 10_000
+    driver = leonardo(poll_interval=0.05)
+    errors = []
+
+    def run():
+        try:
+            driver.run_text_to_image(["a cat"])
+        except GenerationTimeoutError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not any(r.method == "GET" for r in leonardo_env.requests) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [generation_id] = leonardo_env.leonardo_jobs
+    assert driver.in_flight["generation_id"] == generation_id and "/generations/user/" in driver.in_flight["find"]
+    driver.cancel()
+    thread.join(2)
+    assert not thread.is_alive() and driver.in_flight is None
+    message = str(errors[0])
+    assert generation_id in message and "may be charged" in message and "generation history" in message
+    seen = len(leonardo_env.requests)
+    time.sleep(0.3)
+    assert [r for r in leonardo_env.requests[seen:] if r.provider in ("leonardo", "files")] == []
+    assert [r for r in leonardo_env.requests if r.provider == "files"] == []
+    leonardo_env.leonardo_pending_polls = 0  # the cancel was for that run: the driver can be used again
+    assert driver.run_text_to_image(["a cat"]).value
+
+
+def test_cancelled_before_the_create_sends_nothing(leonardo_env):
+    driver = leonardo()
+    driver.cancel()
+    with pytest.raises(GenerationTimeoutError, match="nothing was charged"):
+        driver.run_text_to_image(["a cat"])
+    assert leonardo_env.requests == []
+    assert driver.run_text_to_image(["a cat"]).value  # only that run was cancelled
+
+
+def test_a_create_without_an_answer_may_have_been_charged_and_says_how_to_find_it(leonardo_env):
+    with socket.socket() as silent:  # accepts the connection (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        driver = leonardo(api_base=f"http://127.0.0.1:{silent.getsockname()[1]}/api/rest/v1", request_timeout=0.3)
+        with pytest.raises(GenerationTimeoutError) as info:
+            driver.run_text_to_image(["a cat"])
+    message = str(info.value)
+    assert "may have been created and charged" in message and "Do not simply retry" in message
+    assert "generation history" in message and "GET /generations/user/{userId}" in message
+    assert "try again" not in message.lower() and info.value.generation_id is None
