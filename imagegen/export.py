@@ -7,13 +7,17 @@
 Layout: `run-<id>/<position>-<provider>-<model>.<ext>` (the stored image plus `provenance.embed`; names
 keep `[A-Za-z0-9._-]`), then `manifest.json` (runs with their generations) and `manifest.csv` (one row per
 generation; options, rule sets and warnings as JSON strings). Failed slots are in the manifests without a
-file; `sha256` is that of the ORIGINAL stored bytes (the file in the ZIP differs by the provenance only).
+file. Each image has two checksums: `stored_sha256` / `stored_byte_size` describe the original bytes kept in
+the history (as received from the provider), `file_sha256` / `file_byte_size` the file in the ZIP, which
+carries the provenance too (null when the stored file is missing; equal to the stored ones when no
+provenance could be embedded). Version 1 had only `sha256` / `byte_size`, those of the stored original.
 Runs go by id, generations by position: the same runs give the same ZIP, byte for byte.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -28,13 +32,15 @@ from imagegen.history import GenerationView, HistoryStore, ImageView, RunDetail,
 
 log = logging.getLogger(__name__)
 FORMAT = "imagegen-export"
-VERSION = 1
+VERSION = 2  # 2: sha256 / byte_size became stored_sha256 / stored_byte_size, beside file_sha256 / file_byte_size
 CSV_FIELDS = (
     "run_id", "run_created_at", "run_prompt", "rulesets", "negative_rulesets", "generation_id", "position",
     "provider", "model", "status", "error_kind", "error_message", "warnings", "requested_options",
     "effective_options", "prompt", "negative_prompt", "seed", "revised_prompt", "latency_ms", "cost_usd",
-    "emulated", "created_at", "file", "sha256", "image_count",
+    "emulated", "created_at", "file", "stored_sha256", "stored_byte_size", "file_sha256", "file_byte_size",
+    "image_count",
 )
+IMAGE_CSV_FIELDS = ("file", "stored_sha256", "stored_byte_size", "file_sha256", "file_byte_size")  # of the first image
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
 
@@ -77,8 +83,9 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, when: datetime | None
 
 
 def _image(store: HistoryStore, archive, run, generation, image, name) -> dict[str, Any]:
-    entry = {"file": name, "sha256": image.sha256, "format": image.format, "mime_type": image.mime_type,
-             "width": image.width, "height": image.height, "byte_size": image.byte_size}
+    entry = {"file": name, "stored_sha256": image.sha256, "stored_byte_size": image.byte_size,
+             "file_sha256": None, "file_byte_size": None, "format": image.format, "mime_type": image.mime_type,
+             "width": image.width, "height": image.height}
     try:
         original = store.image_bytes(image)
     except FileNotFoundError:
@@ -89,7 +96,8 @@ def _image(store: HistoryStore, archive, run, generation, image, name) -> dict[s
         log.warning("export: no provenance in %s (%s)", image.storage_key, exc)
         data = original
     _add(archive, name, data, generation.created_at, compress=False)
-    return {**entry, "provenance_embedded": data != original}
+    return {**entry, "file_sha256": hashlib.sha256(data).hexdigest(), "file_byte_size": len(data),
+            "provenance_embedded": data != original}
 
 
 def _generation(store, archive, run: RunDetail, generation: GenerationView, used: set[str]) -> dict[str, Any]:
@@ -115,8 +123,9 @@ def _csv(runs: list[dict[str, Any]]) -> bytes:
             row = {**head, **{key: generation.get(key) for key in CSV_FIELDS if key in generation}}
             row["generation_id"] = generation.get("id")
             images = generation.get("images") or []
-            row.update(file=images[0]["file"] if images else None, sha256=images[0]["sha256"] if images else None,
-                       image_count=len(images) if generation else None)
+            first = images[0] if images else {}
+            row.update({key: first.get(key) for key in IMAGE_CSV_FIELDS})
+            row["image_count"] = len(images) if generation else None
             writer.writerow({key: (json.dumps(value, ensure_ascii=False, sort_keys=True) if key in as_json
                                    else value) for key, value in row.items()})
     return out.getvalue().encode("utf-8")

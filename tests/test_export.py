@@ -64,8 +64,11 @@ def test_zip_holds_images_with_provenance_and_both_manifests(store, runs):
         (image,) = generation["images"]
         original = store.image_bytes(stored[generation["id"]].image)
         zipped = archive.read(image["file"])
-        assert image["sha256"] == hashlib.sha256(original).hexdigest() and image["provenance_embedded"] is True
-        assert zipped != original
+        assert image["provenance_embedded"] is True and zipped != original
+        assert (image["stored_sha256"], image["stored_byte_size"]) == (hashlib.sha256(original).hexdigest(),
+                                                                       len(original))
+        assert (image["file_sha256"], image["file_byte_size"]) == (hashlib.sha256(zipped).hexdigest(), len(zipped))
+        assert "sha256" not in image and "byte_size" not in image  # version 1's names, renamed
         with Image.open(io.BytesIO(zipped)) as a, Image.open(io.BytesIO(original)) as b:
             assert a.tobytes() == b.tobytes()
         embedded = provenance.read(zipped)["imagegen"]
@@ -80,8 +83,11 @@ def test_zip_holds_images_with_provenance_and_both_manifests(store, runs):
         (first, "0", "ok", ok["images"][0]["file"]), (first, "1", "error", ""),
         (first, "2", "ok", titan["images"][0]["file"]), (second, "0", "ok", f"run-{second}/0-leonardo-phoenix.webp")]
     assert json.loads(rows[0]["effective_options"]) == ok["effective_options"]
-    assert json.loads(rows[0]["rulesets"]) == run["rulesets"] and rows[0]["sha256"] == ok["images"][0]["sha256"]
-    assert rows[1]["error_kind"] == "rate_limit" and rows[1]["sha256"] == ""
+    assert json.loads(rows[0]["rulesets"]) == run["rulesets"]
+    for key in ("stored_sha256", "stored_byte_size", "file_sha256", "file_byte_size"):
+        assert rows[0][key] == str(ok["images"][0][key]) and rows[1][key] == "", key
+    assert rows[0]["file_sha256"] == hashlib.sha256(archive.read(rows[0]["file"])).hexdigest()
+    assert rows[1]["error_kind"] == "rate_limit" and manifest["version"] == 2
 
 
 def test_the_same_runs_give_the_same_zip(store, runs):
@@ -100,9 +106,28 @@ def test_missing_files_and_empty_runs_are_listed_without_files(store, runs):
     manifest = json.loads(archive.read("manifest.json"))
     (image,) = manifest["runs"][0]["generations"][0]["images"]
     assert image["missing"] is True and image["file"] is None
+    assert image["file_sha256"] is None and image["file_byte_size"] is None
+    assert image["stored_sha256"] == store.get_run(first).generations[0].image.sha256
     assert len(archive.namelist()) == 3  # the JPEG and the manifests
     rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
     assert [(r["run_id"], r["generation_id"]) for r in rows][-1] == (str(empty), "")
+
+
+def test_an_image_without_provenance_has_equal_checksums(store, runs, monkeypatch):
+    """When provenance cannot be embedded the ZIP holds the stored bytes, and both checksums say so."""
+    first, _ = runs
+
+    def refuse(*_args):
+        raise ValueError("cannot parse")
+
+    monkeypatch.setattr(provenance, "embed", refuse)
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(store, [first])))
+    (image,) = json.loads(archive.read("manifest.json"))["runs"][0]["generations"][0]["images"]
+    zipped = archive.read(image["file"])
+    assert image["provenance_embedded"] is False
+    assert zipped == store.image_bytes(store.get_run(first).generations[0].image)
+    assert image["file_sha256"] == image["stored_sha256"] == hashlib.sha256(zipped).hexdigest()
+    assert image["file_byte_size"] == image["stored_byte_size"] == len(zipped)
 
 
 def test_export_of_a_filtered_selection(store, runs):

@@ -19,3 +19,15 @@ def test_rerun_specs_keep_options_and_fill_the_seed_used(tmp_path):
         ("openai", {"quality": "hd"}),  # OpenAI has no seed
         ("bedrock", {"seed": 5}),
     ]
+
+
+def test_rerun_of_a_run_cut_short_brings_back_its_missing_slots(tmp_path):
+    store = HistoryStore(data_dir=str(tmp_path))
+    planned = [{"position": 0, "provider": "local", "model": "procedural-v1", "options": {"seed": 3}},
+               {"position": 1, "provider": "openai", "model": "gpt-image-1", "options": {"quality": "low"}},
+               {"position": 2, "provider": "bedrock", "model": "amazon.titan-image-generator-v1", "options": {}}]
+    run_id = store.create_run("a fox", [], [], planned=planned)
+    store.add_generation(run_id, record(1, "openai", "gpt-image-1", {"quality": "low"}, None))
+    specs = slot_specs(store.get_run(run_id))
+    assert [(s.provider, s.options) for s in specs] == [
+        ("local", {"seed": 3}), ("openai", {"quality": "low"}), ("bedrock", {})]

@@ -3,9 +3,12 @@
     from imagegen.history import HistoryStore, GenerationRecord
     store = HistoryStore()                      # IMAGEGEN_DATABASE_URL / [database] url / ./data/imagegen.db
     run_id = store.create_run("a red fox", rulesets=[{"name": "style", "rules": ["watercolor"]}],
-                              negative_rulesets=[])
+                              negative_rulesets=[],
+                              planned=[{"position": 0, "provider": "openai", "model": "gpt-image-1", "options": {}}])
     store.add_generation(run_id, GenerationRecord.from_artifact(artifact, position=0, requested_options={}),
                          artifact)
+    store.get_run(run_id).missing                # planned slots without a generation: a run cut short
+    store.save_draft(token, {"prompt": "..."})   # the Compare page's inputs; store.load_draft(token)
 
 Image files go under the data directory, or to `IMAGEGEN_STORAGE_URL=s3://bucket/prefix` (or
 `HistoryStore(storage_url=...)`) so that several app replicas share them; see storage.py.

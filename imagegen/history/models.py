@@ -2,8 +2,9 @@
 `migrations/versions/`; `tests/history/test_migrations.py` checks that the two agree.
 
 Runs, generations and images are history: append-only (nothing is ever overwritten; a run goes away only
-when a person deletes it). `rulesets` is the saved library, edited in place. `tags` and `votes` exist
-for later features and are unused for now.
+when a person deletes it). `rulesets` is the saved library, edited in place. `drafts` holds the Compare
+page's unsaved inputs per browser (not history: overwritten, and pruned after 30 days). `tags` and `votes`
+exist for later features and are unused for now.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ class Run(Base):
     rulesets: Mapped[list[Any]]
     negative_rulesets: Mapped[list[Any]]
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # 0005: the slots the run was started with, [{"position", "provider", "model", "options"}]; None before 0005
+    planned: Mapped[list[Any] | None]
 
     generations: Mapped[list[Generation]] = relationship(
         back_populates="run", order_by="Generation.position", cascade="all, delete-orphan", passive_deletes=True
@@ -156,6 +159,17 @@ class SavedRulesetRow(Base):
     negative: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Draft(Base):
+    """The Compare page's inputs of one browser (its token), so that a reload keeps them (0005). Not history."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (Index(None, "updated_at"),)
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Tag(Base):

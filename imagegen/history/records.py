@@ -107,6 +107,16 @@ class RunDetail:
     negative_rulesets: list[dict[str, Any]]
     notes: str
     generations: list[GenerationView] = field(default_factory=list)
+    planned: list[dict[str, Any]] | None = None  # the slots the run was started with; None: not recorded (old run)
+
+    @property
+    def missing(self) -> list[dict[str, Any]]:
+        """The planned slots without a generation (a run cut short); [] when complete or when `planned` is None."""
+        return missing_slots(self.planned, [generation.position for generation in self.generations])
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.missing)
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,12 @@ class RunSummary:
     image_count: int
     cost_usd: float | None  # sum of the known costs; None when no slot has one
     cover: ImageView | None  # the first image by slot position, for a preview
+    planned_count: int | None = None  # how many slots the run was started with; None: not recorded (old run)
+    missing: list[dict[str, Any]] = field(default_factory=list)  # planned slots without a generation
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.missing)
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,11 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.orphan_files and not self.missing_files
+
+
+def missing_slots(planned: list[dict[str, Any]] | None, positions: Iterable[int]) -> list[dict[str, Any]]:
+    done = set(positions)
+    return [slot for slot in planned or () if slot.get("position") not in done]
 
 
 # --- input checks: ValueError naming the field -------------------------------------------------------
@@ -170,16 +191,46 @@ def check_options(name: str, value: Any) -> dict[str, Any]:
     return check_json(name, dict(value))
 
 
+def looks_like_credential(key: Any) -> bool:
+    """Does this dict key name a credential (api_key, secret, password, access_key, ..._token, ...)?"""
+    return _SECRET_KEY.search(str(key)) is not None
+
+
 def _refuse_secrets(name: str, value: Any) -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if _SECRET_KEY.search(str(key)):
+            if looks_like_credential(key):
                 raise ValueError(f"{name} has a key {key!r} that looks like a credential; the history never "
                                  f"stores credentials: pass options only")
             _refuse_secrets(name, item)
     elif isinstance(value, (list, tuple)):
         for item in value:
             _refuse_secrets(name, item)
+
+
+PLANNED_KEYS = ("position", "provider", "model", "options")
+
+
+def check_planned(name: str, planned: Any) -> list[dict[str, Any]] | None:
+    """None, or a list of slots {"position", "provider", "model", "options"} with distinct positions, by position."""
+    if planned is None:
+        return None
+    if isinstance(planned, (str, Mapping)) or not isinstance(planned, Iterable):
+        raise ValueError(f"{name} must be a list of slots or None")
+    slots = []
+    for index, slot in enumerate(planned):
+        where = f"{name}[{index}]"
+        if not isinstance(slot, Mapping) or set(slot) != set(PLANNED_KEYS):
+            raise ValueError(f"{where} must be a dict with exactly the keys {', '.join(PLANNED_KEYS)}")
+        position = check_number(f"{where}.position", slot["position"], integer=True)
+        if position is None or position < 0:
+            raise ValueError(f"{where}.position must be an integer >= 0, got {position!r}")
+        slots.append({"position": position, "provider": check_text(f"{where}.provider", slot["provider"]),
+                      "model": check_text(f"{where}.model", slot["model"]),
+                      "options": check_options(f"{where}.options", slot["options"])})
+    if len({slot["position"] for slot in slots}) != len(slots):
+        raise ValueError(f"{name} has two slots with the same position")
+    return sorted(slots, key=lambda slot: slot["position"])
 
 
 def check_number(name: str, value: Any, *, integer: bool = False) -> Any:

@@ -4,8 +4,13 @@ Text search uses the database's full-text index when it has one: SQLite's FTS5 t
 0002), or on PostgreSQL the tsvector table `runs_fts` with its GIN index (migration 0004). The user's text
 becomes terms (runs of letters/digits, as both indexes split words), each term is quoted, the last one
 matches as a prefix, and all are ANDed, so no input can produce a query syntax error; case and diacritics
-are folded. Elsewhere (other databases, SQLite without FTS5, or `use_fts=False`) each term must appear,
-case-insensitively (ASCII only on SQLite), as a substring of the same fields; rule sets are matched in
+are folded. Since migration 0005 both indexes stem English words, on the index side and the query side
+alike (SQLite: the porter tokenizer; PostgreSQL: Snowball English, no stop words), so "foxes" finds "fox"
+and "running" finds "runs" (irregular forms such as "ran" stay apart). The prefix is matched against the
+stem, so a word typed in full always matches, but a partial word longer than its word's stem may not
+("generat" misses "generation", stemmed "gener" by SQLite's porter). Elsewhere (other databases, SQLite
+without FTS5, or `use_fts=False`) each term must appear, case-insensitively (ASCII only on SQLite) and
+without stemming, as a substring of the same fields; rule sets are matched in
 their JSON text, so there the words "name" and "rules" match every run that has a rule set.
 
 Generation filters (providers, models, statuses, emulated) apply to one generation: a run matches when at

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from imagegen.history import migrate, search, views
+from imagegen.history import drafts, migrate, search, views
 from imagegen.history.config import display_url, resolve_data_dir, resolve_database_url, resolve_storage_url
 from imagegen.history.db import get_engine, lock_files, writer
 from imagegen.history.files import ImageFiles, StoredImage, make_thumbnail
@@ -36,6 +38,7 @@ from imagegen.history.records import (
     RunSummary,
     SavedRuleset,
     check_number,
+    check_planned,
     check_record,
     check_rules,
     check_rulesets,
@@ -69,6 +72,7 @@ class HistoryStore:
         self._engine = get_engine(self._url)
         self._writer = writer(self._engine)
         self.files = ImageFiles(self.data_dir, storage=self.storage)
+        self._drafts_pruned_at: float | None = None  # time.monotonic() of this store's last prune_drafts
         migrate.upgrade(self._engine)
         self._quick_check()
 
@@ -83,10 +87,15 @@ class HistoryStore:
 
     # --- runs and generations ----------------------------------------------------------------------
 
-    def create_run(self, prompt: str, rulesets=(), negative_rulesets=(), notes: str = "") -> int:
+    def create_run(self, prompt: str, rulesets=(), negative_rulesets=(), notes: str = "", planned=None) -> int:
+        """`planned`: the slots about to run, [{"position", "provider", "model", "options"}] (options only, no
+        credentials), so that a run cut short shows its missing slots (`RunDetail.missing`); None: unknown."""
         run = Run(prompt=check_text("prompt", prompt), rulesets=check_rulesets("rulesets", rulesets),
                   negative_rulesets=check_rulesets("negative_rulesets", negative_rulesets),
                   notes=check_text("notes", notes if notes is not None else ""))
+        planned = check_planned("planned", planned)
+        if planned is not None:  # left unset, it is SQL NULL (set to None, the JSON type would store 'null')
+            run.planned = planned
         with Session(self._writer) as session, session.begin():
             session.add(run)
             session.flush()
@@ -247,6 +256,38 @@ class HistoryStore:
             lock_files(session.connection())
             still_used = self._referenced(session, keys)
             return sum(self.files.delete(key) for key in sorted(keys - still_used))
+
+    # --- Compare page drafts (drafts.py) ------------------------------------------------------------
+
+    def save_draft(self, token: str, data: dict[str, Any]) -> None:
+        """Insert or replace the draft under `token` (1-64 of A-Z a-z 0-9 . _ ~ -). `data` must be a dict of JSON
+        values with no key that looks like a credential (ValueError otherwise). Drafts not updated for 30 days
+        are pruned here, at most once an hour per store."""
+        token, data = drafts.check_token(token), drafts.check_data(data)
+        with self._writer.begin() as connection:
+            drafts.upsert(connection, token, data)
+        pruned_at = self._drafts_pruned_at
+        if pruned_at is None or time.monotonic() - pruned_at >= drafts.PRUNE_EVERY_S:
+            self.prune_drafts()
+
+    def load_draft(self, token: str) -> dict[str, Any] | None:
+        """The data saved under `token`, or None (never saved, deleted, older than 30 days, or a token that
+        cannot be one, such as a mangled URL parameter)."""
+        if not drafts.is_token(token):
+            return None
+        with self._engine.connect() as connection:
+            return drafts.load(connection, token)
+
+    def delete_draft(self, token: str) -> None:
+        token = drafts.check_token(token)
+        with self._writer.begin() as connection:
+            drafts.remove(connection, token)
+
+    def prune_drafts(self) -> int:
+        """Delete the drafts not updated for 30 days; return how many."""
+        self._drafts_pruned_at = time.monotonic()
+        with self._writer.begin() as connection:
+            return drafts.prune(connection)
 
     # --- the saved rule set library ----------------------------------------------------------------
 

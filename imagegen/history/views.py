@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 from imagegen.history.models import Generation, Image, Run, SavedRulesetRow
-from imagegen.history.records import GenerationView, ImageView, RunDetail, RunSummary, SavedRuleset
+from imagegen.history.records import (
+    GenerationView,
+    ImageView,
+    RunDetail,
+    RunSummary,
+    SavedRuleset,
+    missing_slots,
+)
 
 
 def image_view(row: Image) -> ImageView:
@@ -31,18 +38,25 @@ def run_detail(row: Run) -> RunDetail:
     return RunDetail(
         id=row.id, created_at=row.created_at, prompt=row.prompt, rulesets=list(row.rulesets or []),
         negative_rulesets=list(row.negative_rulesets or []), notes=row.notes,
-        generations=[generation_view(generation) for generation in row.generations],
+        generations=[generation_view(generation) for generation in row.generations], planned=_planned(row),
     )
+
+
+def _planned(row: Run) -> list[dict] | None:
+    return None if row.planned is None else [dict(slot) for slot in row.planned]
 
 
 def run_summary(row: Run, generations: list[tuple], images: list[Image]) -> RunSummary:
     """`generations`: (position, provider, status, cost_usd) in slot order; `images`: in slot order."""
     costs = [cost for _, _, _, cost in generations if cost is not None]
+    planned = _planned(row)
     return RunSummary(
         id=row.id, created_at=row.created_at, prompt=row.prompt, notes=row.notes,
         generation_count=len(generations), statuses=dict(Counter(status for _, _, status, _ in generations)),
         providers=[provider for _, provider, _, _ in generations], image_count=len(images),
         cost_usd=sum(costs) if costs else None, cover=image_view(images[0]) if images else None,
+        planned_count=None if planned is None else len(planned),
+        missing=missing_slots(planned, [position for position, _, _, _ in generations]),
     )
 
 

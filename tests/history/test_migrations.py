@@ -19,7 +19,7 @@ from imagegen.history.search import is_search_index_table
 from .helpers import artifact, record, waiting_on_advisory_lock
 
 EXPECTED_COLUMNS = {
-    "runs": {"id", "created_at", "prompt", "rulesets", "negative_rulesets", "notes"},
+    "runs": {"id", "created_at", "prompt", "rulesets", "negative_rulesets", "notes", "planned"},
     "generations": {
         "id", "run_id", "position", "provider", "model", "requested_options", "effective_options", "prompt",
         "negative_prompt", "status", "error_kind", "error_message", "warnings", "seed", "revised_prompt",
@@ -32,6 +32,7 @@ EXPECTED_COLUMNS = {
     "rulesets": {"id", "name", "rules", "negative", "created_at", "updated_at"},
     "tags": {"id", "run_id", "name"},
     "votes": {"id", "generation_id", "value", "created_at"},
+    "drafts": {"token", "data", "updated_at"},
 }
 
 
@@ -46,7 +47,7 @@ def test_an_empty_database_reaches_head(empty_database_url, data_dir):
     indexes = {index["name"] for table in EXPECTED_COLUMNS for index in schema.get_indexes(table)}
     assert {"ix_generations_run_id_position", "ix_generations_provider", "ix_generations_model",
             "ix_generations_status", "ix_generations_created_at", "ix_images_sha256",
-            "ix_generations_provider_status_run_id", "ix_images_storage_key"} <= indexes
+            "ix_generations_provider_status_run_id", "ix_images_storage_key", "ix_drafts_updated_at"} <= indexes
     fks = {(table, fk["referred_table"], fk["options"].get("ondelete"))
            for table in ("generations", "images", "tags", "votes") for fk in schema.get_foreign_keys(table)}
     assert fks == {("generations", "runs", "CASCADE"), ("images", "generations", "CASCADE"),
@@ -123,7 +124,7 @@ def test_the_schema_is_not_created_by_the_models(store):
     names = {name for name in inspect(store.engine).get_table_names() if not is_search_index_table(name)}
     assert names == set(EXPECTED_COLUMNS) | {"alembic_version"}
     assert "runs_fts" in inspect(store.engine).get_table_names()  # the full-text index: 0002 (SQLite), 0004 (PG)
-    assert current_revision(store.engine) == head_revision() == "0004"
+    assert current_revision(store.engine) == head_revision() == "0005"
 
 
 def test_a_second_migrator_waits_for_the_migration_lock(empty_database_url, backend):
@@ -156,7 +157,8 @@ def test_a_second_migrator_waits_for_the_migration_lock(empty_database_url, back
 
 def test_without_unaccent_search_still_works(postgres_server, tmp_path, caplog):
     """A role that may not create extensions (not the database's owner) gets search without folding
-    diacritics, and a warning that says how to add it, instead of a failed migration."""
+    diacritics but with stemming, and a warning that says how to add it, instead of a failed migration. The
+    statements of 0005's warning (not 0004's) add folding and keep stemming accented words."""
     suffix = tmp_path.name[-8:].lower().replace("-", "_")
     role, database = f"plain_{suffix}", f"plain_{suffix}"
     postgres_server.execute(f'CREATE ROLE "{role}" LOGIN PASSWORD \'pw\'')
@@ -165,16 +167,19 @@ def test_without_unaccent_search_still_works(postgres_server, tmp_path, caplog):
         postgres_server.execute(f'GRANT CREATE ON SCHEMA public TO "{role}"', None, database=database)
         store = HistoryStore(database_url=postgres_server.url(database, role, "pw"), data_dir=tmp_path / "data")
         assert current_revision(store.engine) == head_revision()
-        run_id = store.create_run("Crème brûlée, soft-light", [], [])
+        run_id = store.create_run("Crème brûlée, soft-light, painted foxes", [], [])
         assert store.search_runs(RunFilter(text="crème soft"))[1] == 1
+        assert store.search_runs(RunFilter(text="painting fox"))[1] == 1  # stemmed
         assert store.search_runs(RunFilter(text="creme"))[1] == 0  # no folding without unaccent
         assert [s.id for s in store.search_runs(RunFilter(text="brûl"))[0]] == [run_id]
-        (warning,) = [r.getMessage() for r in caplog.records
-                      if r.levelname == "WARNING" and "unaccent" in r.getMessage()]
+        warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and "unaccent" in r.getMessage()]
+        assert len(warnings) == 2 and "migration 0004" in warnings[1]  # 0004's, then 0005's that replaces it
+        warning = warnings[1]
         for statement in warning.split("in this database: ", 1)[1].split(";"):  # the fix the warning names
             if statement.strip():
                 postgres_server.execute(statement, database=database)
         assert [s.id for s in store.search_runs(RunFilter(text="creme BRULEE"))[0]] == [run_id]
+        assert [s.id for s in store.search_runs(RunFilter(text="cremes paint"))[0]] == [run_id]
     finally:
         dispose_engines()
         postgres_server.drop_database(database)

@@ -56,10 +56,12 @@ def make_corpus(store: HistoryStore):
     return store, ids
 
 
-def index_rows(store: HistoryStore) -> list[int]:
-    """The run ids in the full-text index table (SQLite: FTS5 rowids; PostgreSQL: runs_fts.run_id)."""
-    column = "rowid" if store.engine.dialect.name == "sqlite" else "run_id"
-    with store.engine.connect() as connection:
+def index_rows(store) -> list[int]:
+    """The run ids in the full-text index table (SQLite: FTS5 rowids; PostgreSQL: runs_fts.run_id), of a store
+    or an engine."""
+    engine = getattr(store, "engine", store)
+    column = "rowid" if engine.dialect.name == "sqlite" else "run_id"
+    with engine.connect() as connection:
         return sorted(connection.exec_driver_sql(f"SELECT {column} FROM runs_fts").scalars())
 
 
@@ -354,13 +356,25 @@ def test_migrating_0001_to_0002_backfills_the_index(empty_database_url, tmp_path
     assert {s.id for s in store.search_runs(RunFilter(text="harbour"))[0]} == {new, new - 1}
 
 
+def migrate_to(engine, revision: str) -> None:
+    with writer(engine).begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def searched_at(engine, query: str) -> list[str]:
+    """The prompts of the runs a text search finds, newest first, through search.py's conditions but without
+    loading Run rows (a database below head lacks the newest columns)."""
+    with Session(engine) as session:
+        where = search.conditions(RunFilter(text=query), fts=search.search_index(session))
+        return list(session.scalars(select(Run.prompt).where(*where).order_by(Run.created_at.desc(), Run.id.desc())))
+
+
 def test_migrating_0003_to_0004_and_back(empty_database_url, backend, tmp_path):
     """0004 back-fills PostgreSQL's index from existing runs and its downgrade removes it (search falls back to
     LIKE); on SQLite it changes nothing either way (FTS5 from 0002 stays)."""
     url = empty_database_url
     engine = get_engine(url)
-    with writer(engine).begin() as connection:
-        command.upgrade(alembic_config(connection), "0003")
+    migrate_to(engine, "0003")
     with Session(engine) as session, session.begin():
         old = Run(prompt="a lighthouse at dusk", rulesets=[{"name": "s", "rules": ["oil painting"]}],
                   negative_rulesets=[{"name": "n", "rules": ["Blürry"]}], notes="for Émile")
@@ -374,34 +388,98 @@ def test_migrating_0003_to_0004_and_back(empty_database_url, backend, tmp_path):
         return {table: sorted(index["name"] for index in found.get_indexes(table)) for table in found.get_table_names()}
 
     before = schema()
-    store = HistoryStore(database_url=url, data_dir=tmp_path / "data")
-    assert current_revision(store.engine) == head_revision() == "0004"
+    migrate_to(engine, "0004")
+    assert current_revision(engine) == "0004"
     if backend == "sqlite":
         assert schema() == before
     else:
         assert "runs_fts" not in before and schema()["runs_fts"] == ["ix_runs_fts_body"]
-    assert len(index_rows(store)) == 2  # back-filled (SQLite: by 0002)
-
-    def searched(query: str) -> list[str]:
-        return [s.prompt for s in store.search_runs(RunFilter(text=query))[0]]
+    assert len(index_rows(engine)) == 2  # back-filled (SQLite: by 0002)
 
     for query in ("stormy", "oil paint", "blurry", "emile", "BLÜRRY"):
-        assert searched(query) == ["a lighthouse at dusk"], query
-    assert searched("light") == ["a lighthouse at dusk"]  # prefix
+        assert searched_at(engine, query) == ["a lighthouse at dusk"], query
+    assert searched_at(engine, "light") == ["a lighthouse at dusk"]  # prefix
 
     with writer(engine).begin() as connection:
         command.downgrade(alembic_config(connection), "0003")
     assert current_revision(engine) == "0003" and schema() == before
     if backend == "sqlite":
-        assert searched("emile") == ["a lighthouse at dusk"]  # still FTS5
+        assert searched_at(engine, "emile") == ["a lighthouse at dusk"]  # still FTS5
     else:
-        assert searched("emile") == []  # LIKE: no diacritic folding
-        assert searched("Émile") == searched("stormy") == ["a lighthouse at dusk"]
-    new = store.create_run("a harbour at dawn", [], [])  # PostgreSQL: written without the index's triggers
-    with writer(engine).begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
-    assert searched("harbour") == ["a harbour at dawn", "a quiet harbour"]  # back-filled again
+        assert searched_at(engine, "emile") == []  # LIKE: no diacritic folding
+        assert searched_at(engine, "Émile") == searched_at(engine, "stormy") == ["a lighthouse at dusk"]
+    with Session(engine) as session, session.begin():  # PostgreSQL: written without the index's triggers
+        new = Run(prompt="a harbour at dawn", rulesets=[], negative_rulesets=[])
+        session.add(new)
+        session.flush()
+        new = new.id
+    store = HistoryStore(database_url=url, data_dir=tmp_path / "data")  # to head: 0004 again, then 0005
+    assert [s.prompt for s in store.search_runs(RunFilter(text="harbour"))[0]] == [
+        "a harbour at dawn", "a quiet harbour"]  # back-filled again
     assert index_rows(store) == [new - 2, new - 1, new]
+
+
+def test_word_forms_match(store):
+    """Stemming (0005): SQLite's porter tokenizer and PostgreSQL's Snowball English reduce a word and the query
+    to one stem, so plurals and -ing/-ed forms find each other. Irregular forms do not ("ran" is not "run").
+    No stop words: "the" is a word like any other, on both backends. LIKE (use_fts=False) matches text only."""
+    fox = store.create_run("a fox in the snow", [{"name": "style", "rules": ["painted"]}], [])
+    runs = store.create_run("she runs across the fields", [], [])
+    ran = store.create_run("he ran away", [], [])
+    store.add_generation(ran, record(0, prompt="he ran away, two foxes watching"))
+
+    def ids(query: str, use_fts: bool = True) -> list[int]:
+        return [s.id for s in store.search_runs(RunFilter(text=query), use_fts=use_fts)[0]]
+
+    assert ids("foxes") == [ran, fox]
+    assert ids("fox") == [ran, fox]
+    assert ids("Foxes snows") == [fox]
+    assert ids("running") == ids("runs") == ids("run") == [runs]
+    assert ids("ran") == [ran]  # irregular: not a form of "run" for either stemmer
+    assert ids("painting") == ids("paint") == [fox]
+    assert ids("field across") == [runs]
+    assert ids("the") == [runs, fox] and ids("the snow") == [fox]  # not a stop word
+    assert ids("watching fox") == [ran]
+    assert ids("foxes", use_fts=False) == [ran] and ids("painting", use_fts=False) == []
+
+
+def test_migrating_0004_to_0005_stems_existing_runs(empty_database_url, backend, tmp_path):
+    """0005 rebuilds the index of the runs already there with stemming (SQLite: a new FTS5 table, filled from
+    the runs, behind 0002's triggers; PostgreSQL: a new mapping and every tsvector rebuilt), keeps them and
+    gives them no plan."""
+    url = empty_database_url
+    engine = get_engine(url)
+    migrate_to(engine, "0004")
+    with Session(engine) as session, session.begin():
+        old = Run(prompt="three foxes", rulesets=[{"name": "s", "rules": ["painted"]}], negative_rulesets=[],
+                  notes="for Émile")
+        old.generations.append(Generation(
+            position=0, provider="openai", model="dall-e-3", requested_options={}, effective_options={},
+            prompt="three foxes running, painted, Crème brûlée", status="ok", warnings=[]))
+        session.add_all([old, Run(prompt="a quiet harbour", rulesets=[], negative_rulesets=[])])
+    assert searched_at(engine, "painting") == searched_at(engine, "runs") == []  # 0004: no stemming
+    assert searched_at(engine, "fox") == ["three foxes"]  # (only as a prefix)
+
+    store = HistoryStore(database_url=url, data_dir=tmp_path / "data")
+    assert current_revision(store.engine) == head_revision() == "0005"
+    for query in ("painting", "runs", "fox run", "emile", "CREME brûl", "three", "foxes paint"):
+        assert searched_at(engine, query) == ["three foxes"], query
+    assert searched_at(engine, "harbours") == ["a quiet harbour"]
+    assert len(index_rows(store)) == 2
+    (run,) = [store.get_run(summary.id) for summary in store.list_runs() if summary.prompt == "three foxes"]
+    assert (run.planned, run.missing, run.generations[0].prompt) == (None, [], "three foxes running, painted, "
+                                                                                 "Crème brûlée")
+    if backend == "sqlite":
+        with engine.connect() as connection:
+            sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'runs_fts'").scalar()
+            triggers = connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'runs_fts_%'").scalar()
+        assert "porter unicode61 remove_diacritics 2" in sql and triggers == 6
+    new = store.create_run("wolves howling", [], [], planned=[])  # the triggers keep the new index up to date
+    store.add_generation(new, record(0, prompt="wolves howling, moonlit"))
+    assert [s.id for s in store.search_runs(RunFilter(text="howls wolves moonlit"))[0]] == [new]
+    store.delete_run(run.id)
+    assert index_rows(store) == [run.id + 1, new]
 
 
 def test_text_search_pages_are_the_same_whether_few_or_many_matches(store, monkeypatch):
