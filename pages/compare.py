@@ -2,23 +2,23 @@
 
 import streamlit as st
 
-from imagegen import pricing
-from imagegen.ui import results, sidebar, state
-from imagegen.ui.generate import generate, summary_line, warm_up
+from imagegen import catalog, pricing
+from imagegen.ui import sidebar, state
+from imagegen.ui.generate import generate, show_last, warm_up
 from imagegen.ui.resources import get_store, statuses
 from imagegen.ui.rulesets_editor import editor
 from imagegen.ui.slot_editor import slot_card
+from imagegen.ui.text import literal
 
-state.persist()
+emulate = sidebar.show()  # first: it restores a reloaded session's settings
 state.init()
 store = get_store()
-emulate = sidebar.show()
 
 st.title("Compare providers")
-st.text_area("Prompt", key="cmp.prompt", height=90, placeholder="Describe the image you want…")
+st.text_area("Prompt", key="cmp.prompt", height=90, persist_state="session", placeholder="Describe the image you want…")
 
 if notice := st.session_state.pop("cmp.notice", None):
-    getattr(st, notice[0])(notice[1])
+    getattr(st, notice[0])(literal(notice[1]))
 positive, negative = st.columns(2)
 with positive:
     editor(store, "pos")
@@ -37,19 +37,14 @@ for start in range(0, len(ids), per_row):
 st.button("Add provider slot", key="btn.add_slot", on_click=state.add_slot)
 
 specs = [state.slot_spec(sid) for sid in ids]
-planned, unknown = pricing.total(pricing.estimate(s.provider, s.model, s.set_options()) for s in specs)
+valid = [s for s in specs if not catalog.option_problems(s.provider, s.model, s.options)]
+planned, unknown = pricing.total(pricing.estimate(s.provider, s.model, s.set_options()) for s in valid)
 unknown_note = f" plus {unknown} slot(s) priced only after the run" if unknown else ""
-st.markdown(f"Estimated cost of this run: **${planned:.3f}**{unknown_note}.")
+invalid_note = f" ({len(specs) - len(valid)} slot(s) not counted: fix their options)" if len(valid) < len(specs) else ""
+st.markdown(f"Estimated cost of this run: **${planned:.3f}**{unknown_note}{invalid_note}.")
 
-warm_up(specs, emulate)
-generated = False
-if st.button("Generate", type="primary", key="btn.generate", disabled=not ids):
-    generated = generate(st.session_state.get("cmp.prompt", ""), emulate)
-
-last = st.session_state.get("cmp.last_run")
-if last and last["views"] and not generated:
-    st.subheader(f"Run #{last['run_id']}")
-    st.caption(summary_line(last))
-    for column, item in zip(st.columns(len(last["views"])), last["views"], strict=True):
-        with column:
-            results.show(item)
+warm_up(valid, emulate)
+if not (st.button("Generate", type="primary", key="btn.generate", disabled=not ids)
+        and generate(st.session_state.get("cmp.prompt", ""), emulate)):
+    show_last(store)
+sidebar.done()

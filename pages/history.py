@@ -4,12 +4,13 @@ import streamlit as st
 
 from imagegen.ui import history_view, sidebar
 from imagegen.ui.resources import get_store
+from imagegen.ui.text import literal
 
 sidebar.show()
 store = get_store()
 st.title("History")
 if notice := st.session_state.pop("hist.notice", None):
-    st.success(notice)
+    st.success(literal(notice))
 
 selected = st.session_state.get("hist.selected")
 if selected is not None:
@@ -17,3 +18,4 @@ if selected is not None:
 else:
     run_filter = history_view.filters(store)
     history_view.run_list(store, run_filter)
+sidebar.done()

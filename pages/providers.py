@@ -5,6 +5,7 @@ import streamlit as st
 from imagegen import provider_status
 from imagegen.ui import sidebar
 from imagegen.ui.resources import get_emulator
+from imagegen.ui.text import literal
 
 emulate = sidebar.show()
 st.title("Providers")
@@ -21,13 +22,14 @@ for row in provider_status.rows(emulate):
             state.markdown(f":material/check_circle: Credentials from the {row.source}.")
         elif row.emulated:
             state.markdown(f":orange-badge[emulated] No credentials, so this provider runs against the built-in "
-                           f"emulator. For the real service: {row.what_to_set}")
+                           f"emulator. For the real service: {literal(row.what_to_set)}")
         else:
-            state.markdown(f":material/warning: {row.what_to_set}")
+            state.markdown(f":material/warning: {literal(row.what_to_set)}")
         where = "the built-in emulator (loopback)" if row.emulated else row.endpoint
-        state.caption(f"SDK: {row.sdk} · Endpoint: {where}")
+        state.caption(literal(f"SDK: {row.sdk} · Endpoint: {where}"))
         if action.button("Check", key=f"btn.prov.check.{row.id}", use_container_width=True):
             url = get_emulator().url if row.emulated else None
             with st.spinner(f"Checking {row.label}…"):
                 result = provider_status.check(row.id, url)
-            (st.success if result.ok else st.error)(result.message)
+            (st.success if result.ok else st.error)(literal(result.message))
+sidebar.done()

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from imagegen.history import HistoryStore
 from imagegen.ui import state
+from tests.shown import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TITAN = "amazon.titan-image-generator-v1"
@@ -44,9 +45,9 @@ def test_generate_three_providers_shows_three_images_and_saves_them(data_dir):
     assert "Estimated cost of this run" in " ".join(m.value for m in at.markdown)
     at.button(key="btn.generate").click().run()
     assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e.value) for e in at.error]
     assert len(at.get("image")) == 3
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(shown(c.value) for c in at.caption)
     assert "seed 42" in captions and "All 3 results" in captions
 
     store = HistoryStore(data_dir=str(data_dir))
@@ -71,7 +72,7 @@ def test_invalid_option_is_explained_and_nothing_is_saved(data_dir):
     at.number_input(key=state.option_key(2, TITAN, "width")).set_value(1000).run()
     at.button(key="btn.generate").click().run()
     assert not at.exception, at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(shown(e.value) for e in at.error)
     assert "Slot 3" in errors and "size 1000x512 is not accepted" in errors
     assert len(at.get("image")) == 0
     assert HistoryStore(data_dir=str(data_dir)).count_runs() == 0
@@ -80,10 +81,10 @@ def test_invalid_option_is_explained_and_nothing_is_saved(data_dir):
 def test_missing_credentials_are_named_when_emulation_is_off(data_dir):
     at = open_app()
     at.toggle(key="emulate").set_value(False).run()
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(shown(w.value) for w in at.warning)
     assert "OPENAI_API_KEY is not set" in warnings and "LEONARDO_API_KEY is not set" in warnings
     at.button(key="btn.generate").click().run()
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(shown(e.value) for e in at.error)
     assert "Slot 2" in errors and "OPENAI_API_KEY" in errors and "turn on emulation" in errors
     assert HistoryStore(data_dir=str(data_dir)).count_runs() == 0
 
@@ -103,7 +104,7 @@ def test_slots_can_be_duplicated_and_settings_survive_reruns(data_dir):
 def test_rule_sets_can_be_saved_to_and_loaded_from_the_library(data_dir):
     at = open_app()
     at.button(key="btn.rs.save.neg.5").click().run()
-    assert "Saved rule set 'Avoid'" in " ".join(s.value for s in at.success)
+    assert "Saved rule set 'Avoid'" in " ".join(shown(s.value) for s in at.success)
     at.button(key="btn.rs.load.neg").click().run()
     negatives = at.session_state["cmp.rs.neg.ids"]
     assert len(negatives) == 2
@@ -118,7 +119,7 @@ def test_a_failing_provider_shows_its_error_in_its_column_and_is_recorded(data_d
     at.button(key="btn.generate").click().run()
     assert not at.exception, at.exception
     assert len(at.get("image")) == 3
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and "safety system rejected" in errors[0]
     store = HistoryStore(data_dir=str(data_dir))
     run = store.get_run(store.list_runs()[0].id)

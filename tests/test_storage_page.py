@@ -5,6 +5,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.shown import shown
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -15,7 +17,7 @@ def test_a_bad_storage_url_is_explained_on_the_page(tmp_path, monkeypatch):
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
-    messages = [error.value for error in at.error]
+    messages = [shown(error.value) for error in at.error]
     assert any("IMAGEGEN_STORAGE_URL" in m and "s3://bucket/prefix" in m for m in messages), messages
 
 
@@ -26,6 +28,6 @@ def test_an_unreachable_database_is_explained_on_the_page_without_its_password(t
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
-    messages = [error.value for error in at.error]
+    messages = [shown(error.value) for error in at.error]
     assert any("IMAGEGEN_DATABASE_URL" in m for m in messages), messages
     assert not any("s3cret-pw" in m for m in messages)

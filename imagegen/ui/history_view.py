@@ -10,7 +10,8 @@ import streamlit as st
 from imagegen import catalog, export, provenance, rerun
 from imagegen.history import HistoryStore, RunFilter
 from imagegen.ui import state
-from imagegen.ui.results import display_format
+from imagegen.ui.results import display_format, title
+from imagegen.ui.text import literal
 
 PAGE_SIZE = 10
 STATUS_ICONS = {"ok": ":material/check_circle:", "error": ":material/error:", "filtered": ":material/shield:"}
@@ -39,11 +40,8 @@ def when(value: dt.datetime) -> str:
 
 
 def generation_caption(generation) -> str:
-    provider = catalog.PROVIDERS.get(generation.provider)
-    model = provider.model(generation.model) if provider else None
     badge = " · emulated" if generation.emulated else ""
-    return f"{STATUS_ICONS.get(generation.status, '')} {provider.label if provider else generation.provider} · " \
-           f"{model.label if model else generation.model}{badge}"
+    return f"{STATUS_ICONS.get(generation.status, '')} {literal(title(generation.provider, generation.model))}{badge}"
 
 
 def contact_sheet(store: HistoryStore, run_id: int) -> None:
@@ -52,7 +50,8 @@ def contact_sheet(store: HistoryStore, run_id: int) -> None:
         return
     with st.container(border=True):
         head, actions = st.columns([5, 1], vertical_alignment="center")
-        head.markdown(f"**Run #{run.id}** · {when(run.created_at)}  \n{run.prompt[:160]}")
+        flag = " · :orange-badge[incomplete]" if run.incomplete else ""
+        head.markdown(f"**Run #{run.id}** · {when(run.created_at)}{flag}  \n{literal(run.prompt[:160])}")
         actions.button("Open run", key=f"btn.hist.open.{run.id}", on_click=open_run, args=(run.id,),
                        use_container_width=True)
         columns = st.columns(max(len(run.generations), 4))
@@ -61,7 +60,7 @@ def contact_sheet(store: HistoryStore, run_id: int) -> None:
                 if generation.image is not None:
                     st.image(store.thumbnail_bytes(generation.image), width="stretch", output_format="JPEG")
                 else:
-                    st.markdown(f"`{generation.error_kind or 'error'}`")
+                    st.markdown(literal(generation.error_kind or "error"))
                 st.caption(generation_caption(generation))
 
 
@@ -110,6 +109,8 @@ def detail(store: HistoryStore, run_id: int) -> None:
     st.button("◀ Back to all runs", key="btn.hist.back", on_click=close_run)
     st.subheader(f"Run #{run.id}")
     st.caption(when(run.created_at))
+    if run.missing:
+        st.warning(literal(incomplete_note(run)), icon=":material/hourglass_disabled:")
     st.markdown("**Prompt**")
     st.code(run.prompt, language=None, wrap_lines=True)
     pos, neg = st.columns(2)
@@ -121,6 +122,14 @@ def detail(store: HistoryStore, run_id: int) -> None:
     for column, generation in zip(st.columns(len(run.generations) or 1), run.generations, strict=False):
         with column:
             generation_detail(store, run, generation)
+
+
+def incomplete_note(run) -> str:
+    """Which planned slots never produced a result (the app stopped mid-run)."""
+    slots = ", ".join(f"slot {slot['position'] + 1} ({title(slot['provider'], slot['model'])})"
+                      for slot in run.missing)
+    return (f"Incomplete run: {len(run.missing)} of {len(run.planned)} planned slot(s) have no result, probably "
+            f"because the app stopped during the run: {slots}. Re-run it to generate them.")
 
 
 def actions(store: HistoryStore, run) -> None:
@@ -177,13 +186,13 @@ def generation_detail(store: HistoryStore, run, generation) -> None:
                            mime=image.mime_type, key=f"dl.hist.{generation.id}", on_click="ignore",
                            use_container_width=True)
     if generation.error_message:
-        st.error(generation.error_message)
+        st.error(literal(generation.error_message))
     facts = [f"{generation.latency_ms / 1000:.1f} s" if generation.latency_ms is not None else None,
              f"seed {generation.seed}" if generation.seed is not None else None,
              f"~${generation.cost_usd:.3f}" if generation.cost_usd else None]
     st.caption(" · ".join(f for f in facts if f))
     for warning in generation.warnings:
-        st.caption(f":material/warning: {warning}")
+        st.caption(f":material/warning: {literal(warning)}")
     with st.expander("Prompts and options", expanded=True):
         st.markdown("**Prompt sent**")
         st.code(generation.prompt, language=None, wrap_lines=True)

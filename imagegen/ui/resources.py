@@ -10,6 +10,7 @@ from imagegen import catalog
 from imagegen.emulator import Emulator
 from imagegen.history import DatabaseUnavailableError, HistoryStore, StorageError
 from imagegen.slots import CredentialStatus, credential_status
+from imagegen.ui.text import literal
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,8 +26,17 @@ def get_store() -> HistoryStore:
         return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"),
                       os.environ.get("IMAGEGEN_STORAGE_URL"))
     except (StorageError, DatabaseUnavailableError) as exc:  # not cached: the next rerun tries again
-        st.error(str(exc), icon=":material/cloud_off:")
+        st.error(literal(exc), icon=":material/cloud_off:")
         st.stop()
+
+
+def try_store() -> HistoryStore | None:
+    """The store, or None when it cannot be opened (the pages that need it say why)."""
+    try:
+        return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"),
+                      os.environ.get("IMAGEGEN_STORAGE_URL"))
+    except (StorageError, DatabaseUnavailableError):
+        return None
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,14 +6,20 @@ from typing import Any
 
 import streamlit as st
 
-from imagegen import catalog
+from imagegen import catalog, pricing
 from imagegen.compare import SlotResult
+from imagegen.ui.text import literal
+
+
+def title(provider_id: str, model_id: str) -> str:
+    """"OpenAI · GPT Image 1": the catalog's labels, or the ids a past run recorded."""
+    provider = catalog.PROVIDERS.get(provider_id)
+    model = provider.model(model_id) if provider else None
+    return f"{provider.label if provider else provider_id} · {model.label if model else model_id}"
 
 
 def view_title(spec) -> str:
-    provider = catalog.get_provider(spec.provider)
-    model = provider.model(spec.model)
-    return f"{provider.label} · {model.label if model else spec.model}"
+    return title(spec.provider, spec.model)
 
 
 def view(result: SlotResult, run_id: int) -> dict[str, Any]:
@@ -36,6 +42,25 @@ def view(result: SlotResult, run_id: int) -> dict[str, Any]:
     }
 
 
+def from_history(store, run_id: int, generation) -> dict[str, Any]:
+    """The same view for a generation saved in the history (a reloaded page shows its last run again)."""
+    image = generation.image
+    ext = None if image is None else ("jpg" if image.format == "jpeg" else image.format)
+    return {
+        "run_id": run_id, "position": generation.position, "status": generation.status,
+        "title": title(generation.provider, generation.model),
+        "emulated": generation.emulated,
+        "image": store.image_bytes(image) if image else None, "mime": image.mime_type if image else None,
+        "file_name": f"run{run_id}-{generation.position + 1}-{generation.provider}.{ext}" if image else None,
+        "size": f"{image.width}x{image.height}" if image else None,
+        "latency_s": (generation.latency_ms or 0) / 1000, "seed": generation.seed,
+        "cost": pricing.Estimate(generation.cost_usd, "history").label(),
+        "warnings": list(generation.warnings), "error": generation.error_message, "error_kind": generation.error_kind,
+        "prompt": generation.prompt, "negative_prompt": generation.negative_prompt,
+        "revised_prompt": generation.revised_prompt, "options": generation.effective_options,
+    }
+
+
 def display_format(mime_or_format: str | None) -> str:
     """The `output_format` that makes st.image show the provider's bytes as they are. Its default ("auto")
     re-encodes every PNG without alpha as a JPEG at quality 90: slower, and not the image being compared.
@@ -53,16 +78,16 @@ def caption(item: dict[str, Any]) -> str:
 
 def show(item: dict[str, Any]) -> None:
     badge = " :orange-badge[emulated]" if item["emulated"] else ""
-    st.markdown(f"**{item['title']}**{badge}")
+    st.markdown(f"**{literal(item['title'])}**{badge}")
     if item["image"] is None:
-        st.error(item["error"] or "No image.", icon=":material/error:")
+        st.error(literal(item["error"] or "No image."), icon=":material/error:")
         return
     st.image(item["image"], width="stretch", output_format=display_format(item["mime"]))
-    st.caption(caption(item))
+    st.caption(literal(caption(item)))
     if item["status"] == "filtered":
         st.warning("The provider's content filter flagged this image.", icon=":material/shield:")
     for warning in item["warnings"]:
-        st.caption(f":material/warning: {warning}")
+        st.caption(f":material/warning: {literal(warning)}")
     with st.expander("Prompt and options"):
         st.markdown("**Prompt sent**")
         st.code(item["prompt"], language=None, wrap_lines=True)
@@ -79,5 +104,5 @@ def show(item: dict[str, Any]) -> None:
 
 def pending(title: str, emulated: bool) -> None:
     badge = " :orange-badge[emulated]" if emulated else ""
-    st.markdown(f"**{title}**{badge}")
+    st.markdown(f"**{literal(title)}**{badge}")
     st.info("Generating…", icon=":material/hourglass_top:")

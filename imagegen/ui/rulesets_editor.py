@@ -35,8 +35,9 @@ def editor(store: HistoryStore, polarity: str) -> None:
     st.caption(caption)
     for rid in state.ruleset_ids(polarity):
         with st.container(border=True):
-            st.text_input("Name", key=state.ruleset_key(polarity, rid, "name"))
-            st.text_area("Rules, one per line", key=state.ruleset_key(polarity, rid, "rules"), height=90)
+            st.text_input("Name", key=state.ruleset_key(polarity, rid, "name"), persist_state="session")
+            st.text_area("Rules, one per line", key=state.ruleset_key(polarity, rid, "rules"), height=90,
+                         persist_state="session")
             left, right = st.columns(2)
             left.button("Save to library", key=f"btn.rs.save.{polarity}.{rid}", on_click=save,
                         args=(store, polarity, rid), use_container_width=True)
@@ -47,6 +48,6 @@ def editor(store: HistoryStore, polarity: str) -> None:
     if saved:
         names = {r.id: f"{r.name} ({len(r.rules)} rules)" for r in saved}
         left.selectbox("From the library", list(names), key=f"cmp.rs.{polarity}.library",
-                       format_func=lambda i: names.get(i, "?"))
+                       format_func=lambda i: names.get(i, "?"), persist_state="session")
         right.button("Load", key=f"btn.rs.load.{polarity}", on_click=load, args=(store, polarity))
     st.button("Add rule set", key=f"btn.rs.add.{polarity}", on_click=state.add_ruleset, args=(polarity,))

@@ -1,8 +1,9 @@
 """The Compare page's settings in st.session_state, under explicit keys.
 
-Every setting widget has a key starting with "cmp."; `persist()` re-assigns those keys at the top of
-each run so Streamlit keeps them across page switches. Buttons use "btn." keys (they cannot be set).
-Option widgets are keyed by slot *and model*, so switching a slot's model back restores its options.
+Every setting widget has a key starting with "cmp."; `drafts.keep()` re-assigns those keys at the top of
+every page's run so Streamlit keeps them across page switches, and `drafts` saves them for a reload. Buttons use
+"btn." keys (they cannot be set). Option widgets are keyed by slot *and model*, so switching a slot's model back
+restores its options.
 """
 
 from __future__ import annotations
@@ -23,12 +24,6 @@ DEFAULT_SLOTS = (
     ("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"),
 )
 DEFAULT_PROMPT = "a red fox in a green forest at sunset"
-
-
-def persist() -> None:
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(PREFIX):
-            st.session_state[key] = st.session_state[key]
 
 
 def provider_key(sid: int) -> str:
@@ -96,6 +91,8 @@ def duplicate_slot(sid: int) -> int:
 
 def provider_changed(sid: int) -> None:
     """A new provider starts on its default model."""
+    if sid not in slot_ids() or provider_key(sid) not in st.session_state:
+        return  # the slot was removed in the same click (Streamlit may still report its old widget as changed)
     provider = catalog.get_provider(st.session_state[provider_key(sid)])
     st.session_state[model_key(sid)] = provider.default_model
 
@@ -169,3 +166,31 @@ def load(prompt: str, rulesets_: list[dict], negative_rulesets: list[dict], spec
         state[f"{PREFIX}rs.{polarity}.ids"] = []
         for item in saved:
             add_ruleset(polarity, item.get("name", ""), "\n".join(item.get("rules", [])))
+
+
+# -- what Generate would send --------------------------------------------------------------------
+def settings() -> dict[str, Any]:
+    """The page's settings as plain data: a run keeps them, so the page can tell whether its results are
+    those of the settings shown."""
+    return {
+        "prompt": st.session_state.get(f"{PREFIX}prompt", ""),
+        "rulesets": [{"name": r.name, "rules": r.values} for r in rulesets("pos")],
+        "negative_rulesets": [{"name": r.name, "rules": r.values} for r in rulesets("neg")],
+        "slots": [slot_spec(sid).to_dict() for sid in slot_ids()],
+    }
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What changed between two `settings()`, in words ("the prompt", "slot 2", "slot 5 added")."""
+    changed = [label for key, label in (("prompt", "the prompt"), ("rulesets", "the positive rule sets"),
+                                        ("negative_rulesets", "the negative rule sets"))
+               if old.get(key) != new.get(key)]
+    before, after = old.get("slots") or [], new.get("slots") or []
+    for position in range(max(len(before), len(after))):
+        if position >= len(before):
+            changed.append(f"slot {position + 1} added")
+        elif position >= len(after):
+            changed.append(f"slot {position + 1} removed")
+        elif before[position] != after[position]:
+            changed.append(f"slot {position + 1}")
+    return changed
