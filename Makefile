@@ -24,7 +24,7 @@ run: $(VENV)/.run-deps
 test: $(VENV)/.dev-deps
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_postgres.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 emulator: $(VENV)/.run-deps
 	$(PY) -m imagegen.emulator --port $(PORT)

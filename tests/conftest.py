@@ -64,3 +64,14 @@ def docs_env(emulator, monkeypatch):
     emulator.azure_deployments[DOCS_DEPLOYMENT] = "dall-e-3"
     yield emulator
     emulator.azure_deployments.pop(DOCS_DEPLOYMENT, None)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh history (SQLite under a temporary data dir) for the app's pages (AppTest)."""
+    import streamlit as st
+
+    monkeypatch.setenv("IMAGEGEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("IMAGEGEN_DATABASE_URL", raising=False)
+    st.cache_data.clear()
+    return tmp_path / "data"

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from imagegen.history import HistoryStore
@@ -12,14 +10,6 @@ from tests.shown import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TITAN = "amazon.titan-image-generator-v1"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("IMAGEGEN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("IMAGEGEN_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    return tmp_path / "data"
 
 
 def open_app() -> AppTest:

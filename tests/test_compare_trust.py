@@ -5,23 +5,14 @@ provider text literally. Through Streamlit's AppTest; tests/browser/test_trust.p
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from imagegen.history import GenerationRecord, HistoryStore
 from imagegen.ui import state
 from tests.shown import shown
+from tests.test_compare_page import APP
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SDXL = "stability.stable-diffusion-xl-v1"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("IMAGEGEN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("IMAGEGEN_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    return tmp_path / "data"
 
 
 def open_app(**query) -> AppTest:
@@ -194,3 +185,40 @@ def test_a_run_cut_short_is_shown_as_incomplete_with_its_missing_slots(data_dir)
     warning = " ".join(shown(w.value) for w in at.warning)
     assert "Incomplete run: 1 of 2 planned slot(s) have no result" in warning
     assert "slot 2 (OpenAI · GPT Image 1)" in warning
+
+
+def test_history_shows_prompts_warnings_and_errors_literally(data_dir):  # item 12
+    store = HistoryStore(data_dir=str(data_dir))
+    link = "[x](javascript:alert(1))"
+    run_id = store.create_run(f"a fox {link}", [], [])
+    store.add_generation(run_id, GenerationRecord(
+        position=0, provider="openai", model="gpt-image-1", requested_options={}, effective_options={},
+        prompt="a fox", negative_prompt="", status="error", error_kind="provider",
+        error_message=f"rejected: {link} **now**", warnings=[f"Avoid: {link}"]))
+    at = open_app()
+    at.switch_page("pages/history.py").run()
+    [sheet] = [m.value for m in at.markdown if f"Run #{run_id}" in m.value]
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in sheet and shown(sheet).endswith(f"a fox {link}")
+    at.button(key=f"btn.hist.open.{run_id}").click().run()
+    assert not at.exception, at.exception
+    assert [shown(e.value) for e in at.error] == [f"rejected: {link} **now**"]
+    assert [e.value for e in at.error] == ["rejected\\: \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*now\\*\\*"]
+    assert any(shown(c.value).endswith(f"Avoid: {link}") and "\\[x\\]" in c.value for c in at.caption)
+
+
+def test_a_result_the_history_cannot_save_is_kept_and_the_page_says_where(data_dir, monkeypatch):  # item 9
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(HistoryStore, "add_generation", broken)
+    at = open_app()
+    for sid in (1, 2, 3):
+        at.button(key=f"btn.rm.{sid}").click().run()
+    at.button(key="btn.generate").click().run()
+    assert not at.exception, at.exception
+    assert len(at.get("image")) == 1  # still shown
+    [error] = [shown(e.value) for e in at.error]
+    assert "could not be saved to the history" in error and "The image was kept at" in error
+    kept = Path(error.split("kept at ")[1].rstrip("."))
+    assert kept.is_file() and kept.read_bytes()[:4] == b"\x89PNG" and kept.parent.name == "unsaved"
+    assert "0 of 1 saved to the history" in " ".join(c.value for c in at.caption)
