@@ -222,3 +222,12 @@ def test_a_result_the_history_cannot_save_is_kept_and_the_page_says_where(data_d
     kept = Path(error.split("kept at ")[1].rstrip("."))
     assert kept.is_file() and kept.read_bytes()[:4] == b"\x89PNG" and kept.parent.name == "unsaved"
     assert "0 of 1 saved to the history" in " ".join(c.value for c in at.caption)
+
+
+def test_a_reload_shows_the_last_run_again_from_the_history(data_dir):  # item 1
+    at = open_app()
+    at.button(key="btn.rm.3").click().run()
+    at.button(key="btn.generate").click().run()
+    reloaded = open_app(draft=at.query_params["draft"])
+    assert run_headings(reloaded) == ["Run #1"]
+    assert len(reloaded.get("image")) == 3

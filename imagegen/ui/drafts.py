@@ -18,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from imagegen.history.records import looks_like_credential
 from imagegen.ui import state
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ def snapshot() -> dict[str, Any]:
     """The draft's keys with JSON values (anything else is left out: it cannot be restored anyway)."""
     values = {}
     for key in draft_keys():
+        if looks_like_credential(key):  # no such widget exists; the history would refuse the whole draft
+            continue
         value = st.session_state[key]
         try:
             json.dumps(value)
