@@ -161,8 +161,10 @@ def test_out_of_range_values_block_generate_and_no_value_gives_a_traceback(page,
         page.keyboard.press("Enter")
         wait_idle(page)
         no_traceback(page)
-        page.locator(css("slot-card-1")).get_by_text(f"option 'size' = '{size}' is not accepted").wait_for()
-    shoot(page, "trust-05-size-0x0")
+        error = page.locator(css("slot-card-1")).get_by_text(f"option 'size' = '{size}' is not accepted")
+        error.wait_for()
+    error.scroll_into_view_if_needed()
+    shoot(page, "trust-05-size-16x0")
 
 
 def test_empty_prompt_literal_text_and_stale_results(page, app_data_dir):
@@ -184,13 +186,16 @@ def test_empty_prompt_literal_text_and_stale_results(page, app_data_dir):
     wait_idle(page)
     run_heading = page.get_by_role("heading", name=re.compile(r"^Run #\d+$"))
     run_id = int(run_heading.inner_text().split("#")[1])
-    page.get_by_text("Avoid: [x](javascript:alert(1)) **loud**").first.wait_for()
+    warning = page.get_by_text("Avoid: [x](javascript:alert(1)) **loud**").first
+    warning.wait_for()
     assert page.locator('a[href^="javascript"]').count() == 0
+    warning.scroll_into_view_if_needed()
     shoot(page, "trust-06-literal-warning")
 
     type_into(page, "cmp.prompt", "a wolf in the snow")
     page.get_by_role("heading", name=f"Earlier run #{run_id}").wait_for()
     page.get_by_text("made before the prompt changed").wait_for()
+    page.get_by_role("heading", name=f"Earlier run #{run_id}").scroll_into_view_if_needed()
     shoot(page, "trust-07-earlier-run")
 
     page.get_by_role("link", name="History").click()
@@ -204,4 +209,5 @@ def test_empty_prompt_literal_text_and_stale_results(page, app_data_dir):
     assert page.get_by_role("heading", name=re.compile(r"Run #")).count() == 0
     assert page.locator('[data-testid="stImage"]').count() == 0
     no_traceback(page)
+    page.get_by_role("button", name="Generate").scroll_into_view_if_needed()
     shoot(page, "trust-08-deleted-run-gone")
