@@ -138,6 +138,15 @@ class Model:
     seed: bool = False  # the provider accepts a seed
     help: str = ""
     checks: tuple[CrossCheck, ...] = ()
+    # Lifecycle (providers.md, "Status in late 2026"): "active"; "deprecated" (works until `status_date`, warns);
+    # "retired" (calls fail since `status_date`: hidden from the picker, refused before any request).
+    status: str = "active"
+    status_date: str | None = None  # ISO date of the shutdown (deprecated) or of the retirement (retired)
+    successor: str | None = None  # the model id to use instead
+
+    @property
+    def retired(self) -> bool:
+        return self.status == "retired"
 
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
