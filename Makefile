@@ -36,6 +36,7 @@ bench: $(VENV)/.dev-deps
 	$(PY) bench/overhead.py
 	$(PY) bench/history.py
 	$(PY) bench/compare_click.py --latency 1.0
+	$(PY) bench/cold_start.py
 
 lint: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check .
