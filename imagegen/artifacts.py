@@ -11,13 +11,13 @@ from PIL import Image, UnidentifiedImageError
 
 from imagegen.errors import ProviderError
 
-FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
-MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
-EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
+MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif"}
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "gif": "gif"}
 
 
 def measure(value: bytes) -> tuple[str, int, int]:
-    """Return (format, width, height) read from the bytes with Pillow."""
+    """Return (format, width, height) read from the bytes with Pillow (an animated GIF: its first frame)."""
     try:
         with Image.open(io.BytesIO(value)) as image:
             fmt = FORMATS.get(image.format or "")
@@ -29,7 +29,7 @@ def measure(value: bytes) -> tuple[str, int, int]:
         ) from exc
     if fmt is None:
         raise ProviderError(
-            f"The provider returned a {image.format} image; only PNG, JPEG and WEBP are supported."
+            f"The provider returned a {image.format} image; only PNG, JPEG, WEBP and GIF are supported."
         )
     return fmt, width, height
 

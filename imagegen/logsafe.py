@@ -25,7 +25,7 @@ from collections import OrderedDict
 
 MASK = "***"
 SECRET_ENV = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "AWS_ACCESS_KEY_ID",
-              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "LEONARDO_API_KEY")
+              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK", "LEONARDO_API_KEY")
 SECRET_NAME = re.compile(r"key|token|secret|password", re.IGNORECASE)  # secrets-file entries that hold one
 MIN_LENGTH = 6  # shorter values ("x" in examples) would mask ordinary text, and no real key is that short
 MAX_REMEMBERED = 256

@@ -14,8 +14,18 @@ from typing import Any
 
 from imagegen import catalog
 
-# USD per million image-output tokens.
-GPT_IMAGE_TOKEN_RATES = {"gpt-image-1": 40.0, "gpt-image-1.5": 32.0, "gpt-image-1-mini": 8.0, "gpt-image-2": 30.0}
+# USD per million tokens: (image output, text input, image input); OpenAI and Azure alike. Dated snapshots
+# (gpt-image-2-2026-04-21, gpt-image-2.5-flare-2026-09-08) take their family's rates by prefix.
+GPT_IMAGE_RATES = {
+    "gpt-image-2": (30.0, 5.0, 8.0),  # also gpt-image-2.5-* and gpt-image-2.6-*
+    "gpt-image-1.5": (32.0, 5.0, 8.0), "chatgpt-image-latest": (32.0, 5.0, 8.0),
+    "gpt-image-1-mini": (8.0, 2.0, 2.5), "gpt-image-1": (40.0, 5.0, 10.0),
+}
+# Models whose published per-image prices differ from the shared token counts below (gpt-image-1-mini writes about
+# twice as many tokens per image): USD per image by size class and quality; a quality not listed is unknown.
+GPT_IMAGE_PER_IMAGE = {
+    "gpt-image-1-mini": {"square": {"low": 0.005, "medium": 0.011}, "wide": {"low": 0.006, "medium": 0.015}},
+}
 # Output tokens per image by quality, for a square (1024x1024) and a wide/tall (1536x1024) image.
 GPT_IMAGE_TOKENS = {"square": {"low": 272, "medium": 1056, "high": 4160},
                     "wide": {"low": 408, "medium": 1584, "high": 6240}}
@@ -27,7 +37,7 @@ BEDROCK_FLAT = {
     "stability.stable-image-ultra-v1:0": 0.14, "stability.stable-image-ultra-v1:1": 0.14,
 }
 TITAN = {"standard": 0.008, "premium": 0.01}  # unverified: AWS prices Titan by size and quality
-NOVA = {"standard": 0.04, "premium": 0.06}  # unverified range 0.04-0.06
+NOVA_CANVAS = 0.06  # providers.md: Nova Canvas (retired) 1024x1024; other sizes and premium unverified
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,27 @@ def area_factor(size: str | None) -> float:
     return width * height / base
 
 
+def token_rates(model: str) -> tuple[float, float, float] | None:
+    """(output, text input, image input) USD per million tokens; a dated snapshot takes its family's rates."""
+    family = next((m for m in sorted(GPT_IMAGE_RATES, key=len, reverse=True) if model.startswith(m)), None)
+    return GPT_IMAGE_RATES.get(family) if family else None
+
+
 def token_rate(model: str) -> float | None:
     """USD per million output tokens; a dated snapshot (gpt-image-1-2026-01-01) takes its family's rate."""
-    family = next((m for m in sorted(GPT_IMAGE_TOKEN_RATES, key=len, reverse=True) if model.startswith(m)), None)
-    return GPT_IMAGE_TOKEN_RATES.get(family) if family else None
+    rates = token_rates(model)
+    return rates[0] if rates else None
+
+
+def usage_cost(model: str, usage: dict[str, Any]) -> float | None:
+    """Measured cost from a response's `usage`: output tokens, plus input text and image tokens when reported."""
+    rates = token_rates(model)
+    if rates is None or usage.get("output_tokens") is None:
+        return None
+    details = usage.get("input_tokens_details") or {}
+    cost = usage["output_tokens"] * rates[0]
+    cost += (details.get("text_tokens") or 0) * rates[1] + (details.get("image_tokens") or 0) * rates[2]
+    return round(cost / 1e6, 4)
 
 
 def gpt_image(model: str, options: dict[str, Any]) -> Estimate:
@@ -84,15 +111,20 @@ def gpt_image(model: str, options: dict[str, Any]) -> Estimate:
     quality = options.get("quality") or "auto"
     quality = "medium" if quality == "auto" else quality
     size = options.get("size")
+    note = "quality auto priced as medium" if (options.get("quality") or "auto") == "auto" else ""
+    if model in GPT_IMAGE_PER_IMAGE:
+        price = GPT_IMAGE_PER_IMAGE[model][size_class(size)].get(quality)
+        if price is None:
+            return Estimate(None, "unknown", f"no published price for {model} at quality {quality}")
+        return Estimate(round(price * area_factor(size), 4), "table", note)
     tokens = GPT_IMAGE_TOKENS[size_class(size)].get(quality)
     if tokens is None:
         return Estimate(None, "unknown", f"no token count known for quality {quality}")
-    note = "quality auto priced as medium" if (options.get("quality") or "auto") == "auto" else ""
     return Estimate(round(tokens * area_factor(size) * rate / 1e6, 4), "tokens", note)
 
 
 def openai_family(model: str, options: dict[str, Any]) -> Estimate:
-    if model.startswith("gpt-image"):
+    if model.startswith(("gpt-image", "chatgpt-image")):
         return gpt_image(model, options)
     if model == "dall-e-3":
         key = (options.get("quality") or "standard", size_class(options.get("size") or "1024x1024"))
@@ -111,7 +143,7 @@ def bedrock(model: str, options: dict[str, Any]) -> Estimate:
     if model.startswith("amazon.titan-image-generator"):
         return Estimate(TITAN.get(options.get("quality") or "standard"), "table", "unverified Titan price")
     if model.startswith("amazon.nova-canvas"):
-        return Estimate(NOVA.get(options.get("quality") or "standard"), "table", "unverified Nova Canvas price")
+        return Estimate(NOVA_CANVAS, "table", "Nova Canvas priced at its 1024x1024 rate (others unverified)")
     return Estimate(None, "unknown", f"no price known for {model}")
 
 
@@ -119,7 +151,7 @@ def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
     """The expected cost of one image before it is generated. Never raises: the UI calls it on every rerun with
     whatever was typed, and options it cannot price (invalid ones included) give usd=None."""
     try:
-        if catalog.option_problems(provider, model, options):
+        if catalog.option_problems(provider, model, options, allow_retired=True):  # old runs of retired models
             return Estimate(None, "unknown", "the options are not valid yet")
         return table_estimate(provider, model, options or {})
     except Exception:  # an odd value the tables cannot read
@@ -142,9 +174,8 @@ def actual(provider: str, model: str, options: dict[str, Any], meta: dict[str, A
     """The cost of a generated image: measured usage or the provider's reported cost when present. Never raises."""
     try:
         usage = meta.get("usage") or {}
-        rate = token_rate(model)
-        if provider in ("openai", "azure") and rate and usage.get("output_tokens") is not None:
-            return Estimate(round(usage["output_tokens"] * rate / 1e6, 4), "usage")
+        if provider in ("openai", "azure") and (measured := usage_cost(model, usage)) is not None:
+            return Estimate(measured, "usage")
         reported = meta.get("reported_cost") or {}
         if provider == "leonardo" and reported.get("unit") == "DOLLARS":
             return Estimate(float(reported["amount"]), "reported")

@@ -9,6 +9,8 @@
 - JPEG: an APP1 XMP packet (after SOI / APP0 JFIF / APP1 Exif) with `imagegen:parameters`, `imagegen:json`
   and the prompt as `dc:description`. (No EXIF UserComment, which A1111 itself writes for JPEG.)
 - WEBP: the same XMP packet as an `XMP ` chunk; a simple (VP8/VP8L) file becomes extended (VP8X).
+- GIF: the same XMP packet as the standard "XMP DataXMP" application extension (raw packet plus the 258-byte
+  magic trailer) just after the global color table, where exiftool and Adobe tools read it; frames untouched.
 
 Embedding again replaces what an earlier `embed` added (never duplicates). The file is returned unchanged
 when it carries C2PA content credentials (changing any byte would break their signature) or another
@@ -305,15 +307,77 @@ def _webp_read(value: bytes) -> dict:
     return {}
 
 
+# --- GIF -----------------------------------------------------------------------------------------------
+GIF_XMP_ID = b"XMP DataXMP"
+GIF_XMP_TRAILER = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"  # lands any sub-block reader on the end
+
+
+def _gif_sub_blocks(value: bytes, pos: int) -> int:
+    """The position just after the sub-blocks (and their terminator) starting at `pos`."""
+    while True:
+        if pos >= len(value):
+            raise ValueError("truncated GIF block")
+        size = value[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos
+
+
+def _gif_blocks(value: bytes) -> tuple[int, list[tuple[int, int]]]:
+    """(end of the header and global color table, [(start, end) of each block before the trailer])."""
+    if len(value) < 13 or value[:6] not in (b"GIF87a", b"GIF89a"):
+        raise ValueError("not a GIF file")
+    head = 13 + (3 << ((value[10] & 7) + 1) if value[10] & 0x80 else 0)
+    blocks, pos = [], head
+    while pos < len(value) and value[pos] != 0x3B:
+        start = pos
+        if value[pos] == 0x21:  # extension: label, then sub-blocks
+            pos = _gif_sub_blocks(value, pos + 2)
+        elif value[pos] == 0x2C:  # image: descriptor, local color table, LZW code size, sub-blocks
+            if pos + 10 > len(value):
+                raise ValueError("truncated GIF image descriptor")
+            flags = value[pos + 9]
+            pos = _gif_sub_blocks(value, pos + 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0) + 1)
+        else:
+            raise ValueError("malformed GIF block")
+        blocks.append((start, pos))
+    if not blocks:
+        raise ValueError("GIF file without an image")
+    return head, blocks
+
+
+def _gif_xmps(value: bytes, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in blocks
+            if value[start + 1] == 0xFF and value[start + 2:start + 14] == b"\x0b" + GIF_XMP_ID]
+
+
+def _gif_embed(value: bytes, xmp: bytes) -> bytes:
+    head, blocks = _gif_blocks(value)
+    xmps = _gif_xmps(value, blocks)
+    if any(not _is_ours(value[start:end]) for start, end in xmps):
+        return value  # another tool's XMP packet: leave the file as it is
+    ours = b"\x21\xff\x0b" + GIF_XMP_ID + xmp + GIF_XMP_TRAILER
+    kept = [value[start:end] for start, end in blocks if (start, end) not in xmps]
+    return value[:6].replace(b"87a", b"89a") + value[6:head] + ours + b"".join(kept) + b"\x3b"
+
+
+def _gif_read(value: bytes) -> dict:
+    _, blocks = _gif_blocks(value)
+    for start, end in _gif_xmps(value, blocks):
+        return _read_xmp(value[start + 14:end - len(GIF_XMP_TRAILER)])
+    return {}
+
+
 # --- the API -------------------------------------------------------------------------------------------
 
 
 def _format(value: bytes, fmt: str | None = None) -> str:
     detected = ("png" if value.startswith(PNG_SIGNATURE) else "jpeg" if value.startswith(b"\xff\xd8")
-                else "webp" if value[:4] == b"RIFF" and value[8:12] == b"WEBP" else None)
+                else "webp" if value[:4] == b"RIFF" and value[8:12] == b"WEBP"
+                else "gif" if value[:6] in (b"GIF87a", b"GIF89a") else None)
     wanted = {"jpg": "jpeg"}.get((fmt or "").lower(), (fmt or "").lower()) or detected
     if detected is None or wanted != detected:
-        raise ValueError(f"the bytes are not a {fmt or 'PNG, JPEG or WEBP'} image")
+        raise ValueError(f"the bytes are not a {fmt or 'PNG, JPEG, WEBP or GIF'} image")
     return detected
 
 
@@ -324,10 +388,10 @@ def embed(value: bytes, fmt: str, info: dict) -> bytes:
     if fmt == "png":
         return _png_embed(value, parameters, payload)
     xmp = _xmp(parameters, payload)
-    return _jpeg_embed(value, xmp) if fmt == "jpeg" else _webp_embed(value, xmp)
+    return {"jpeg": _jpeg_embed, "webp": _webp_embed, "gif": _gif_embed}[fmt](value, xmp)
 
 
 def read(value: bytes) -> dict:
     """What `embed` added: {"parameters": str, "imagegen": dict}, or {} when there is none."""
     fmt = _format(value)
-    return {"png": _png_read, "jpeg": _jpeg_read, "webp": _webp_read}[fmt](value)
+    return {"png": _png_read, "jpeg": _jpeg_read, "webp": _webp_read, "gif": _gif_read}[fmt](value)

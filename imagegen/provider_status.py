@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 from imagegen import catalog
+from imagegen.catalog.bedrock import STABILITY_REGION
 from imagegen.errors import ImageGenerationError
 from imagegen.slots import SlotSpec, build_driver, credential_status
 
@@ -53,11 +54,23 @@ def endpoint(provider_id: str) -> str:
     if provider_id == "azure":
         return env("AZURE_OPENAI_ENDPOINT") or "(AZURE_OPENAI_ENDPOINT not set)"
     if provider_id == "bedrock":
-        region = env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1"
-        return env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") or f"bedrock-runtime.{region}.amazonaws.com ({region})"
+        return bedrock_endpoint()
     if provider_id == "leonardo":
         return env("LEONARDO_API_BASE") or catalog.get_provider("leonardo").extras["default_base"]
     return "in process"
+
+
+def bedrock_endpoint() -> str:
+    """Where Bedrock calls go, naming the region: the configured one, else each model's own (Stability: us-west-2)."""
+    env = os.environ.get
+    custom = env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+    region = env("AWS_REGION") or env("AWS_DEFAULT_REGION")
+    if region:
+        where = f"bedrock-runtime.{region}.amazonaws.com ({region})"
+    else:
+        where = (f"bedrock-runtime.{STABILITY_REGION}.amazonaws.com ({STABILITY_REGION}, where the Stability models "
+                 f"are served; no AWS_REGION set, other models: us-east-1)")
+    return custom or where
 
 
 def rows(emulate: bool) -> list[ProviderRow]:

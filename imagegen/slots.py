@@ -82,10 +82,13 @@ def bedrock_status() -> CredentialStatus:
     key, source = credentials.lookup(catalog.get_provider("bedrock").credentials[0])
     if source == "secrets file":
         return CredentialStatus(True, source, "")
+    if os.environ.get("AWS_BEARER_TOKEN_BEDROCK", "").strip():  # a Bedrock API key: botocore sends it as Bearer
+        return CredentialStatus(True, "Bedrock API key (AWS_BEARER_TOKEN_BEDROCK)", "")
     if key or os.environ.get("AWS_PROFILE") or boto3.Session().get_credentials() is not None:
         return CredentialStatus(True, "AWS credential chain", "")
     return CredentialStatus(False, None, "No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or "
-                                         "AWS_PROFILE), or aws_access_key_id / aws_secret_access_key under "
+                                         "AWS_PROFILE), or a Bedrock API key in AWS_BEARER_TOKEN_BEDROCK, or "
+                                         "aws_access_key_id / aws_secret_access_key under "
                                          f"[bedrock] in {credentials.secrets_path()}.")
 
 
@@ -123,9 +126,9 @@ def build_driver(spec: SlotSpec, emulator_url: str | None = None) -> BaseImageGe
 
 @functools.cache
 def emulated_bedrock_session() -> boto3.Session:
-    """One session with the emulator's made-up credentials, so every emulated Bedrock slot shares one client."""
-    return boto3.Session(aws_access_key_id="AKIAEMULATED00000000", aws_secret_access_key=EMULATED_KEY,
-                         region_name="us-east-1")
+    """One session with the emulator's made-up credentials, so every emulated Bedrock slot shares one client per
+    region. No region is set: the driver picks the model's own (us-west-2 for Stability), as with real credentials."""
+    return boto3.Session(aws_access_key_id="AKIAEMULATED00000000", aws_secret_access_key=EMULATED_KEY)
 
 
 def bedrock_driver(spec: SlotSpec, emulator_url: str | None) -> AmazonBedrockImageGenerationDriver:

@@ -178,7 +178,7 @@ def test_chat_rate_limit_fault_becomes_rate_limit_error(chat_env):
 def test_generation_errors_are_raised_not_sent_to_the_model(chat_env):
     chat_env.inject("openai", "content_policy", count=1)
     engine = PromptImageGenerationEngine(image_generation_driver=OpenAiImageGenerationDriver(
-        model="dall-e-2", image_size="256x256"))
+        model="gpt-image-2", image_size="256x256"))
     agent = Agent(tools=[PromptImageGenerationClient(engine=engine)],
                   prompt_driver=OpenAiChatPromptDriver(model="gpt-4o"))
     with pytest.raises(ContentPolicyError):

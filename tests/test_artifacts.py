@@ -16,6 +16,7 @@ def encoded(fmt: str, size=(40, 30)) -> bytes:
 
 @pytest.mark.parametrize("fmt,name,mime,ext", [
     ("PNG", "png", "image/png", "png"), ("JPEG", "jpeg", "image/jpeg", "jpg"), ("WEBP", "webp", "image/webp", "webp"),
+    ("GIF", "gif", "image/gif", "gif"),
 ])
 def test_format_size_and_mime_are_measured_from_the_bytes(fmt, name, mime, ext):
     artifact = ImageArtifact(encoded(fmt), meta={"format": "lies", "width": 9999})
@@ -40,5 +41,5 @@ def test_name_keeps_a_given_stem_and_fixes_the_extension():
 def test_unreadable_bytes_and_unsupported_formats_are_provider_errors():
     with pytest.raises(ProviderError, match="not a readable image"):
         ImageArtifact(b"<html>rate limited</html>")
-    with pytest.raises(ProviderError, match="only PNG, JPEG and WEBP"):
-        ImageArtifact(encoded("GIF"))
+    with pytest.raises(ProviderError, match="only PNG, JPEG, WEBP and GIF"):
+        ImageArtifact(encoded("BMP"))

@@ -4,6 +4,16 @@ from imagegen import catalog
 from imagegen.catalog.openai import gpt_image_2_size
 from imagegen.errors import InvalidOptionsError
 
+
+def validate(*args, **kwargs):
+    """Option checks of every model, retired ones included (the lifecycle itself: tests/test_lifecycle.py)."""
+    return catalog.validate(*args, allow_retired=True, **kwargs)
+
+
+def option_problems(*args, **kwargs):
+    return catalog.option_problems(*args, allow_retired=True, **kwargs)
+
+
 MODELS = [(p.id, m) for p in catalog.PROVIDERS.values() for m in p.models]
 OPTIONS = [(pid, m.id, o) for pid, m in MODELS for o in m.options]
 
@@ -15,7 +25,7 @@ def ids(item):
 @pytest.mark.parametrize("provider_id,model", MODELS, ids=[ids(x) for x in MODELS])
 def test_every_default_validates(provider_id, model):
     defaults = {o.name: o.default for o in model.options if o.default is not None}
-    result = catalog.validate(provider_id, model.id, defaults)
+    result = validate(provider_id, model.id, defaults)
     assert result.known
     assert result.effective == {**defaults}
     assert result.sent == defaults
@@ -40,6 +50,8 @@ def invalid_values(option):
         values.append(option.kind(option.minimum - 1))
     if option.kind is int:
         values.append(7.5)
+    if option.check is not None and option.kind is str and not values and option.check(" "):
+        return [" "]
     return values or ["---"]
 
 
@@ -47,7 +59,7 @@ def invalid_values(option):
 def test_each_invalid_value_is_rejected_naming_field_and_allowed(provider_id, model_id, option):
     for value in invalid_values(option):
         with pytest.raises(InvalidOptionsError) as info:
-            catalog.validate(provider_id, model_id, {option.name: value})
+            validate(provider_id, model_id, {option.name: value})
         message = str(info.value)
         assert f"'{option.name}'" in message
         assert info.value.field == option.name
@@ -58,36 +70,36 @@ def test_each_invalid_value_is_rejected_naming_field_and_allowed(provider_id, mo
 
 def test_unknown_option_names_what_is_accepted():
     with pytest.raises(InvalidOptionsError, match=r"does not accept option 'style'.*size, quality"):
-        catalog.validate("openai", "dall-e-2", {"style": "vivid"})
+        validate("openai", "dall-e-2", {"style": "vivid"})
 
 
 def test_none_means_unset_and_effective_fills_documented_defaults():
-    result = catalog.validate("openai", "dall-e-3", {"quality": "hd", "size": None})
+    result = validate("openai", "dall-e-3", {"quality": "hd", "size": None})
     assert result.sent == {"quality": "hd"}
     assert result.effective == {"size": "1024x1024", "quality": "hd", "style": "vivid", "response_format": "url"}
 
 
 def test_legacy_models_are_marked_and_warned():
     assert catalog.get_provider("openai").model("dall-e-3").legacy
-    assert not catalog.get_provider("openai").model("gpt-image-1").legacy
-    assert any("legacy" in w for w in catalog.validate("openai", "dall-e-2", {}).warnings)
+    assert not catalog.get_provider("openai").model("gpt-image-2").legacy
+    assert any("retired on 2026-05-12" in w for w in validate("openai", "dall-e-2", {}).warnings)
 
 
 def test_unknown_model_is_accepted_with_type_checks_and_a_warning():
-    result = catalog.validate("openai", "gpt-image-9", {"size": "4096x4096", "quality": "ultra"})
+    result = validate("openai", "gpt-image-9", {"size": "4096x4096", "quality": "ultra"})
     assert not result.known
     assert result.sent == {"size": "4096x4096", "quality": "ultra"}
     assert "not in the catalog" in result.warnings[0]
     with pytest.raises(InvalidOptionsError, match="output_compression"):
-        catalog.validate("openai", "gpt-image-9", {"output_compression": 300})
+        validate("openai", "gpt-image-9", {"output_compression": 300})
 
 
 def test_cross_option_rules():
     with pytest.raises(InvalidOptionsError, match="transparent.*png or webp"):
-        catalog.validate("openai", "gpt-image-1", {"background": "transparent", "output_format": "jpeg"})
+        validate("openai", "gpt-image-1", {"background": "transparent", "output_format": "jpeg"})
     with pytest.raises(InvalidOptionsError, match="jpeg and webp only"):
-        catalog.validate("openai", "gpt-image-1", {"output_compression": 80})
-    assert catalog.validate("openai", "gpt-image-1", {"output_compression": 80, "output_format": "webp"})
+        validate("openai", "gpt-image-1", {"output_compression": 80})
+    assert validate("openai", "gpt-image-1", {"output_compression": 80, "output_format": "webp"})
 
 
 @pytest.mark.parametrize("size,ok", [
@@ -98,28 +110,28 @@ def test_gpt_image_2_custom_sizes(size, ok):
     assert (gpt_image_2_size(size) is None) == ok
     if not ok:
         with pytest.raises(InvalidOptionsError, match="size"):
-            catalog.validate("openai", "gpt-image-2", {"size": size})
+            validate("openai", "gpt-image-2", {"size": size})
 
 
 def test_azure_gpt_image_output_format_is_png_or_jpeg_only():
     with pytest.raises(InvalidOptionsError, match="one of png, jpeg"):
-        catalog.validate("azure", "gpt-image-1", {"output_format": "webp"})
-    assert catalog.validate("openai", "gpt-image-1", {"output_format": "webp"}).sent
+        validate("azure", "gpt-image-1", {"output_format": "webp"})
+    assert validate("openai", "gpt-image-1", {"output_format": "webp"}).sent
 
 
 def test_types_are_not_silently_coerced():
     with pytest.raises(InvalidOptionsError):
-        catalog.validate("local", "procedural-v1", {"seed": 1.5})
+        validate("local", "procedural-v1", {"seed": 1.5})
     with pytest.raises(InvalidOptionsError):
-        catalog.validate("local", "procedural-v1", {"width": "512"})
-    assert catalog.validate("local", "procedural-v1", {"seed": 0}).sent == {"seed": 0}
+        validate("local", "procedural-v1", {"width": "512"})
+    assert validate("local", "procedural-v1", {"seed": 0}).sent == {"seed": 0}
 
 
 def test_unknown_provider_and_missing_model():
     with pytest.raises(InvalidOptionsError, match="Unknown provider 'nope'; choose one of local, openai, azure"):
-        catalog.validate("nope", "x", {})
+        validate("nope", "x", {})
     with pytest.raises(InvalidOptionsError, match="model id is required"):
-        catalog.validate("openai", "", {})
+        validate("openai", "", {})
 
 
 def test_prompt_length_checked_per_model():
@@ -142,7 +154,7 @@ def short(value):
 
 def rejected(provider_id, model_id, options, field):
     with pytest.raises(InvalidOptionsError) as info:
-        catalog.validate(provider_id, model_id, options)
+        validate(provider_id, model_id, options)
     assert info.value.field == field, str(info.value)
     assert f"'{field}'" in str(info.value)
     return info.value
@@ -158,7 +170,7 @@ def test_gpt_image_2_free_size_is_ascii_wxh_with_positive_sides(size):
 
 @pytest.mark.parametrize("size", ["16x16", "16x48", "48x16", "3840x2160", "2160x3840", "3840x1280", "2880x2880"])
 def test_gpt_image_2_free_size_limits_from_providers_md(size):
-    assert catalog.validate("openai", "gpt-image-2", {"size": size}).sent == {"size": size}
+    assert validate("openai", "gpt-image-2", {"size": size}).sent == {"size": size}
 
 
 @pytest.mark.parametrize("size", ["16x64", "3840x2176", "3856x1296", "2896x2896"])
@@ -199,7 +211,7 @@ def test_values_reaching_a_provider_are_json_types(provider_id, model_id, name, 
 
 
 def test_an_int_is_accepted_for_a_float_option_and_sent_as_float():
-    sent = catalog.validate("leonardo", LEO_PHOENIX, {"guidance_scale": 7}).sent
+    sent = validate("leonardo", "aa77f04e-3eec-4034-9c07-d0f619684628", {"guidance_scale": 7}).sent  # Kino XL
     assert sent == {"guidance_scale": 7.0} and type(sent["guidance_scale"]) is float
 
 
@@ -227,14 +239,14 @@ def test_a_check_that_raises_becomes_a_field_named_error(monkeypatch):
     model = catalog.Model("m", "M", (catalog.Option("size", help="x"),), checks=(broken_rule,))
     monkeypatch.setitem(catalog.PROVIDERS, "test", catalog.Provider("test", "Test", (model,)))
     with pytest.raises(InvalidOptionsError, match="Test m"):
-        catalog.validate("test", "m", {"size": "1x1"})
-    assert catalog.option_problems("test", "m", {"size": "1x1"})[0].field is None
+        validate("test", "m", {"size": "1x1"})
+    assert option_problems("test", "m", {"size": "1x1"})[0].field is None
 
 
 @pytest.mark.parametrize("model_id", [None, 7, b"gpt-image-1", "\ud800", "  "])
 def test_model_id_must_be_a_clean_string(model_id):
     with pytest.raises(InvalidOptionsError) as info:
-        catalog.validate("openai", model_id, {})
+        validate("openai", model_id, {})
     assert info.value.field == "model"
 
 
@@ -255,7 +267,7 @@ def test_check_prompt_rejects_surrogates_and_empty_positive_text(prompt, negativ
 # ---- option_problems: the UI's "what is wrong with these options" ------------------------------------------
 
 def test_option_problems_reports_each_invalid_option_and_unknown_names():
-    problems = catalog.option_problems("bedrock", "stability.stable-diffusion-xl-v1",
+    problems = option_problems("bedrock", "stability.stable-diffusion-xl-v1",
                                        {"cfg_scale": 99, "steps": 5, "n": 2, "seed": None, "sampler": "DDIM"})
     assert [p.field for p in problems] == ["cfg_scale", "steps", "n"]
     assert all(isinstance(p, InvalidOptionsError) for p in problems)
@@ -264,19 +276,19 @@ def test_option_problems_reports_each_invalid_option_and_unknown_names():
 
 def test_option_problems_runs_cross_checks_only_when_every_option_is_valid():
     pair = {"background": "transparent", "output_format": "jpeg"}
-    [problem] = catalog.option_problems("openai", "gpt-image-1", pair)
+    [problem] = option_problems("openai", "gpt-image-1", pair)
     assert problem.field == "background" and "png or webp" in str(problem)
-    assert [p.field for p in catalog.option_problems("openai", "gpt-image-1", {**pair, "quality": "x"})] == ["quality"]
-    [size] = catalog.option_problems("bedrock", "stability.stable-diffusion-xl-v1", {"width": 1000})
+    assert [p.field for p in option_problems("openai", "gpt-image-1", {**pair, "quality": "x"})] == ["quality"]
+    [size] = option_problems("bedrock", "stability.stable-diffusion-xl-v1", {"width": 1000})
     assert size.field == "width"
-    assert catalog.option_problems("bedrock", "amazon.nova-canvas-v1:0", {"width": 4096, "height": 320})[0].field
+    assert option_problems("bedrock", "amazon.nova-canvas-v1:0", {"width": 4096, "height": 320})[0].field
 
 
 def test_option_problems_empty_when_valid_and_never_raises():
-    assert catalog.option_problems("openai", "gpt-image-2", {"size": "2048x1152", "quality": None}) == []
-    assert catalog.option_problems("openai", "gpt-image-77", {"size": "anything"}) == []
-    assert catalog.option_problems("nope", "x", {})[0].field == "provider"
-    assert catalog.option_problems("openai", "", {})[0].field == "model"
-    assert catalog.option_problems("openai", "gpt-image-2", {"size": "0x0"})[0].field == "size"
-    assert catalog.option_problems("openai", "gpt-image-1", None) == []
-    assert catalog.option_problems("openai", "gpt-image-1", ["size"])[0].field is None
+    assert option_problems("openai", "gpt-image-2", {"size": "2048x1152", "quality": None}) == []
+    assert option_problems("openai", "gpt-image-77", {"size": "anything"}) == []
+    assert option_problems("nope", "x", {})[0].field == "provider"
+    assert option_problems("openai", "", {})[0].field == "model"
+    assert option_problems("openai", "gpt-image-2", {"size": "0x0"})[0].field == "size"
+    assert option_problems("openai", "gpt-image-1", None) == []
+    assert option_problems("openai", "gpt-image-1", ["size"])[0].field is None

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from imagegen import compare
+from imagegen import compare, pricing
 from imagegen.drivers import LocalImageGenerationDriver, OpenAiImageGenerationDriver
 from imagegen.errors import ContentPolicyError, GenerationTimeoutError, InvalidOptionsError
 from imagegen.rules import Ruleset
@@ -16,9 +16,9 @@ def slots(emulator, specs):
 
 
 SPECS = [
-    SlotSpec("openai", "gpt-image-1", {"quality": "low"}),
-    SlotSpec("azure", "dall-e-3", {}),
-    SlotSpec("bedrock", "amazon.titan-image-generator-v1", {"width": 512, "height": 512}),
+    SlotSpec("openai", "gpt-image-2", {"quality": "low"}),
+    SlotSpec("azure", "gpt-image-2", {"quality": "low"}),
+    SlotSpec("bedrock", "stability.stable-image-core-v1:1", {"aspect_ratio": "1:1"}),
     SlotSpec("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3", {}),
 ]
 
@@ -37,7 +37,7 @@ def test_slots_overlap_in_time(emulator):
 
 def test_one_failing_slot_does_not_affect_the_others(emulator):
     emulator.inject("openai", "content_policy", count=1)
-    specs = [SlotSpec("openai", "dall-e-3", {}), SlotSpec("local", "procedural-v1", {"seed": 3}), SPECS[2]]
+    specs = [SlotSpec("openai", "gpt-image-2", {}), SlotSpec("local", "procedural-v1", {"seed": 3}), SPECS[2]]
     results = {r.position: r for r in compare.run(slots(emulator, specs), ["a fox"], ["red"])}
     assert isinstance(results[0].error, ContentPolicyError) and results[0].status == "error"
     assert results[0].prompt == "a fox" and results[0].cost.usd == 0
@@ -47,33 +47,34 @@ def test_one_failing_slot_does_not_affect_the_others(emulator):
 
 
 def test_results_carry_composed_prompts_cost_and_warnings(emulator):
-    specs = [SlotSpec("openai", "dall-e-3", {"quality": "hd"})]
+    specs = [SlotSpec("openai", "gpt-image-2", {"quality": "high", "size": "1024x1024"})]
     [result] = compare.run(slots(emulator, specs), ["a cat"], rulesets=[Ruleset("style", ["watercolor"])],
                            negative_rulesets=[Ruleset("avoid", ["text"])])
     assert result.prompt == "a cat, watercolor. Avoid: text"
     assert result.negative_prompt == "text"
-    assert result.cost.usd == pytest.approx(0.08)
+    assert result.cost.usd == pricing.actual("openai", "gpt-image-2", result.effective_options,
+                                             result.artifact.meta).usd > 0
     assert any("Avoid: text" in w for w in result.warnings)
-    assert result.effective_options["quality"] == "hd"
+    assert result.effective_options["quality"] == "high"
 
 
 def test_a_slot_past_the_timeout_is_reported_and_does_not_hold_others(emulator):
     emulator.inject("openai", "latency", seconds=3, count=1)
-    specs = [SlotSpec("openai", "gpt-image-1", {}), SlotSpec("local", "procedural-v1", {})]
+    specs = [SlotSpec("openai", "gpt-image-2", {}), SlotSpec("local", "procedural-v1", {})]
     results = {r.position: r for r in compare.run(slots(emulator, specs), ["a boat"], timeout=0.8)}
     assert isinstance(results[0].error, GenerationTimeoutError)
     assert results[1].status == "ok"
 
 
 def test_check_validates_every_slot_without_sending(emulator):
-    with pytest.raises(InvalidOptionsError, match="size"):  # a slot's options are checked when its driver is made
-        build_driver(SlotSpec("openai", "dall-e-3", {"size": "512x512"}), emulator.url)
-    invalid = compare.Slot(SlotSpec("openai", "dall-e-3", {"size": "512x512"}), OpenAiImageGenerationDriver(
-        model="dall-e-3", image_size="512x512", api_key="sk-test", base_url=emulator.openai_base_url))
+    with pytest.raises(InvalidOptionsError, match="quality"):  # a slot's options are checked when its driver is made
+        build_driver(SlotSpec("openai", "gpt-image-2", {"quality": "hd"}), emulator.url)
+    invalid = compare.Slot(SlotSpec("openai", "gpt-image-2", {"quality": "hd"}), OpenAiImageGenerationDriver(
+        model="gpt-image-2", quality="hd", api_key="sk-test", base_url=emulator.openai_base_url))
     specs = [SlotSpec("local", "procedural-v1", {})]
     problems = compare.check([invalid, *slots(emulator, specs)], ["x"], [])
     assert [position for position, _ in problems] == [0]
-    assert "size" in str(problems[0][1])
+    assert "quality" in str(problems[0][1])
     assert emulator.requests == []
 
 

@@ -9,7 +9,7 @@ from imagegen.ui import state
 from tests.shown import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TITAN = "amazon.titan-image-generator-v1"
+CORE = "stability.stable-image-core-v1:1"
 
 
 def open_app() -> AppTest:
@@ -19,14 +19,12 @@ def open_app() -> AppTest:
 
 
 def three_slots(at: AppTest) -> AppTest:
-    """Local + OpenAI + Bedrock Titan, with a few options set."""
+    """Local + OpenAI + Bedrock Stable Image Core, with a few options set."""
     at.button(key="btn.rm.3").click().run()  # drop the default Leonardo slot
-    at.selectbox(key=state.model_key(2)).set_value(TITAN).run()
     at.selectbox(key=state.option_key(0, "procedural-v1", "style_preset")).set_value("watercolor")
     at.number_input(key=state.option_key(0, "procedural-v1", "seed")).set_value(42)
-    at.selectbox(key=state.option_key(1, "gpt-image-1", "quality")).set_value("low")
-    at.number_input(key=state.option_key(2, TITAN, "width")).set_value(512)
-    at.number_input(key=state.option_key(2, TITAN, "height")).set_value(512)
+    at.selectbox(key=state.option_key(1, "gpt-image-2", "quality")).set_value("low")
+    at.selectbox(key=state.option_key(2, CORE, "aspect_ratio")).set_value("16:9")
     return at.run()
 
 
@@ -45,11 +43,11 @@ def test_generate_three_providers_shows_three_images_and_saves_them(data_dir):
     run = store.get_run(summary.id)
     assert run.prompt == state.DEFAULT_PROMPT
     assert [(g.provider, g.model, g.status) for g in run.generations] == [
-        ("local", "procedural-v1", "ok"), ("openai", "gpt-image-1", "ok"), ("bedrock", TITAN, "ok")]
-    local, openai, titan = run.generations
-    assert local.seed == 42 and not local.emulated and openai.emulated and titan.emulated
+        ("local", "procedural-v1", "ok"), ("openai", "gpt-image-2", "ok"), ("bedrock", CORE, "ok")]
+    local, openai, core = run.generations
+    assert local.seed == 42 and not local.emulated and openai.emulated and core.emulated
     assert local.requested_options["style_preset"] == "watercolor"
-    assert titan.effective_options["width"] == 512
+    assert core.effective_options["aspect_ratio"] == "16:9"
     assert run.rulesets == [{"name": "Style", "rules": ["storybook illustration"]}]
     for generation in run.generations:
         [image] = generation.images
@@ -59,11 +57,11 @@ def test_generate_three_providers_shows_three_images_and_saves_them(data_dir):
 
 def test_invalid_option_is_explained_and_nothing_is_saved(data_dir):
     at = three_slots(open_app())
-    at.number_input(key=state.option_key(2, TITAN, "width")).set_value(1000).run()
+    at.number_input(key=state.option_key(0, "procedural-v1", "width")).set_value(5000).run()
     at.button(key="btn.generate").click().run()
     assert not at.exception, at.exception
     errors = " ".join(shown(e.value) for e in at.error)
-    assert "Slot 3" in errors and "size 1000x512 is not accepted" in errors
+    assert "Slot 1" in errors and "'width' = 5000 is not accepted; allowed: int from 64 to 4096" in errors
     assert len(at.get("image")) == 0
     assert HistoryStore(data_dir=str(data_dir)).count_runs() == 0
 
@@ -81,11 +79,11 @@ def test_missing_credentials_are_named_when_emulation_is_off(data_dir):
 
 def test_slots_can_be_duplicated_and_settings_survive_reruns(data_dir):
     at = open_app()
-    at.selectbox(key=state.option_key(1, "gpt-image-1", "quality")).set_value("high").run()
+    at.selectbox(key=state.option_key(1, "gpt-image-2", "quality")).set_value("high").run()
     at.button(key="btn.dup.1").click().run()
     ids = at.session_state["cmp.slot_ids"]
     assert len(ids) == 5 and ids[2] == 6  # ids 0-3 are the first slots, 4-5 the rule sets
-    assert at.selectbox(key=state.option_key(6, "gpt-image-1", "quality")).value == "high"
+    assert at.selectbox(key=state.option_key(6, "gpt-image-2", "quality")).value == "high"
     at.text_area(key="cmp.prompt").set_value("a blue whale").run()
     at.run()
     assert at.text_area(key="cmp.prompt").value == "a blue whale"

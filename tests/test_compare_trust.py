@@ -12,7 +12,9 @@ from imagegen.ui import state
 from tests.shown import shown
 from tests.test_compare_page import APP
 
-SDXL = "stability.stable-diffusion-xl-v1"
+PHOENIX = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"
+
+KINO = "aa77f04e-3eec-4034-9c07-d0f619684628"  # Leonardo Kino XL (legacy): steps, guidance
 
 
 def open_app(**query) -> AppTest:
@@ -30,8 +32,8 @@ def customise(at: AppTest) -> AppTest:
     at.text_area(key=state.ruleset_key("pos", pos, "rules")).set_value("oil painting\nwide angle")
     at.text_input(key=state.ruleset_key("neg", neg, "name")).set_value("Keep out")
     at.text_area(key=state.ruleset_key("neg", neg, "rules")).set_value("people").run()
-    at.selectbox(key=state.option_key(1, "gpt-image-1", "quality")).set_value("low")
-    at.number_input(key=state.option_key(2, SDXL, "steps")).set_value(40)
+    at.selectbox(key=state.option_key(1, "gpt-image-2", "quality")).set_value("low")
+    at.number_input(key=state.option_key(3, PHOENIX, "width")).set_value(768)
     at.number_input(key=state.option_key(0, "procedural-v1", "seed")).set_value(7).run()
     at.button(key="btn.add_slot").click().run()
     at.button(key="btn.dup.1").click().run()
@@ -51,15 +53,15 @@ def settings(at: AppTest) -> tuple:
             [(at.text_input(key=state.ruleset_key("neg", r, "name")).value,
               at.text_area(key=state.ruleset_key("neg", r, "rules")).value) for r in neg],
             [at.selectbox(key=state.provider_key(sid)).value for sid in ids],
-            at.selectbox(key=state.option_key(1, "gpt-image-1", "quality")).value,
-            at.number_input(key=state.option_key(2, SDXL, "steps")).value,
+            at.selectbox(key=state.option_key(1, "gpt-image-2", "quality")).value,
+            at.number_input(key=state.option_key(3, PHOENIX, "width")).value,
             at.number_input(key=state.option_key(0, "procedural-v1", "seed")).value)
 
 
 def test_compare_survives_a_trip_to_history_and_back(data_dir):  # item 1
     at = customise(open_app())
     before = settings(at)
-    assert before[0] == "a lighthouse on a cliff" and before[4] == "low" and before[5] == 40
+    assert before[0] == "a lighthouse on a cliff" and before[4] == "low" and before[5] == 768
     at.switch_page("pages/history.py").run()
     assert not at.exception, at.exception
     at.switch_page("pages/providers.py").run()
@@ -83,15 +85,17 @@ def test_compare_survives_a_reload_through_its_draft(data_dir):  # item 1
 
 def test_out_of_range_values_are_shown_flagged_and_block_generate(data_dir):  # item 2
     at = open_app()
-    at.number_input(key=state.option_key(2, SDXL, "cfg_scale")).set_value(99.0)
-    at.number_input(key=state.option_key(2, SDXL, "steps")).set_value(500).run()
+    at.selectbox(key=state.model_key(3)).set_value(KINO).run()
+    at.number_input(key=state.option_key(3, KINO, "guidance_scale")).set_value(99.0)
+    at.number_input(key=state.option_key(3, KINO, "steps")).set_value(500).run()
     assert not at.exception, at.exception
-    assert at.number_input(key=state.option_key(2, SDXL, "cfg_scale")).value == 99.0  # kept as shown
+    assert at.number_input(key=state.option_key(3, KINO, "guidance_scale")).value == 99.0  # kept as shown
     card = " ".join(shown(e.value) for e in at.error)
-    assert "cfg_scale" in card and "steps" in card
+    assert "guidance_scale" in card and "steps" in card
     at.button(key="btn.generate").click().run()
     errors = " ".join(shown(e.value) for e in at.error)
-    assert "Slot 3" in errors and "cfg_scale" in errors and "from 0 to 35" in errors
+    assert "Slot 4" in errors and "guidance_scale" in errors and "from 1 to 20" in errors
+    assert "steps" in errors and "from 10 to 60" in errors
     assert "Nothing was sent or saved" in " ".join(shown(c.value) for c in at.caption)
     assert HistoryStore(data_dir=str(data_dir)).count_runs() == 0
 
@@ -144,10 +148,10 @@ def test_a_rerun_from_history_labels_the_old_results(data_dir):  # item 4
 
 
 @pytest.mark.parametrize("size", ["0x0", "16x0", "x", "1024x", "-16x-16", "１０２４x１０２４", " 1024 x 1024 "])
-def test_any_gpt_image_2_size_gives_a_message_not_a_traceback(data_dir, size):  # item 5
+def test_any_free_size_gives_a_message_not_a_traceback(data_dir, size):  # item 5
     at = open_app()
-    at.selectbox(key=state.model_key(1)).set_value("gpt-image-2")
-    at.session_state[state.option_key(1, "gpt-image-2", "size")] = size  # typed into the box (it takes new values)
+    at.selectbox(key=state.model_key(1)).set_value("gpt-image-2.5-sunburst")  # also takes free sizes
+    at.session_state[state.option_key(1, "gpt-image-2.5-sunburst", "size")] = size  # typed into the box
     at.run()
     assert not at.exception, at.exception
     assert "size" in " ".join(shown(e.value) for e in at.error)
@@ -172,7 +176,7 @@ def test_user_text_is_shown_literally(data_dir):  # item 12
 def test_a_run_cut_short_is_shown_as_incomplete_with_its_missing_slots(data_dir):  # item 14
     store = HistoryStore(data_dir=str(data_dir))
     planned = [{"position": 0, "provider": "local", "model": "procedural-v1", "options": {}},
-               {"position": 1, "provider": "openai", "model": "gpt-image-1", "options": {"quality": "low"}}]
+               {"position": 1, "provider": "openai", "model": "gpt-image-2", "options": {"quality": "low"}}]
     run_id = store.create_run("a fox", [], [], planned=planned)
     store.add_generation(run_id, GenerationRecord(position=0, provider="local", model="procedural-v1",
                                                   requested_options={}, effective_options={}, prompt="a fox",
@@ -184,7 +188,7 @@ def test_a_run_cut_short_is_shown_as_incomplete_with_its_missing_slots(data_dir)
     at.button(key=f"btn.hist.open.{run_id}").click().run()
     warning = " ".join(shown(w.value) for w in at.warning)
     assert "Incomplete run: 1 of 2 planned slot(s) have no result" in warning
-    assert "slot 2 (OpenAI · GPT Image 1)" in warning
+    assert "slot 2 (OpenAI · GPT Image 2)" in warning
 
 
 def test_history_shows_prompts_warnings_and_errors_literally(data_dir):  # item 12
@@ -192,7 +196,7 @@ def test_history_shows_prompts_warnings_and_errors_literally(data_dir):  # item 
     link = "[x](javascript:alert(1))"
     run_id = store.create_run(f"a fox {link}", [], [])
     store.add_generation(run_id, GenerationRecord(
-        position=0, provider="openai", model="gpt-image-1", requested_options={}, effective_options={},
+        position=0, provider="openai", model="gpt-image-2", requested_options={}, effective_options={},
         prompt="a fox", negative_prompt="", status="error", error_kind="provider",
         error_message=f"rejected: {link} **now**", warnings=[f"Avoid: {link}"]))
     at = open_app()

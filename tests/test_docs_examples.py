@@ -13,14 +13,16 @@ SDK at the emulator. Every example runs in both Agent modes:
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 
 from imagegen.artifacts import ImageArtifact
 from imagegen.drivers import OpenAiChatPromptDriver
 from imagegen.emulator.chat_routes import image_prompt
+from imagegen.errors import InvalidOptionsError
 from imagegen.structures import Defaults, agent
-from tests.docs_env import DOCS_DEPLOYMENT, DOCS_LEONARDO_MODEL
+from tests.docs_env import DOCS_DEPLOYMENT, DOCS_LEONARDO_MODEL, RETIRED_EXAMPLES
 
 OPENAI = '''\
 import os
@@ -225,18 +227,18 @@ def to_imagegen(source: str) -> str:
 
 
 # ---- per-example checks: the request the provider received, and the artifact ---------------------------
+# A retired example (tests/docs_env.py RETIRED_EXAMPLES) is checked as run with its successor.
 
 def check_openai(emu, artifact, prompt):
     body = emu.last_request("openai").json
-    assert body == {"model": "dall-e-3", "prompt": prompt, "n": 1, "size": "1024x1024", "quality": "hd",
-                    "style": "vivid", "response_format": "b64_json"}
+    assert body == {"model": "gpt-image-2", "prompt": prompt, "n": 1, "size": "1024x1024", "quality": "high"}
     assert (artifact.format, artifact.width, artifact.height) == ("png", 1024, 1024)
-    assert artifact.meta["revised_prompt"] == f"A detailed illustration of {prompt}"
+    assert artifact.meta["revised_prompt"] is None  # GPT image models never rewrite the prompt
 
 
 def check_openai_dall_e_2(emu, artifact, prompt):
     body = emu.last_request("openai").json
-    assert (body["model"], body["prompt"], body["size"]) == ("dall-e-2", prompt, "512x512")
+    assert (body["model"], body["prompt"], body["size"]) == ("gpt-image-2", prompt, "512x512")
     assert (artifact.format, artifact.width, artifact.height) == ("png", 512, 512)
 
 
@@ -244,23 +246,19 @@ def check_azure(emu, artifact, prompt):
     request = emu.last_request("azure")
     assert request.path == f"/openai/deployments/{DOCS_DEPLOYMENT}/images/generations"
     assert request.headers["api-key"] == "azure-docs-key-000000"
-    assert (request.json["prompt"], request.json["style"], request.json["quality"]) == (prompt, "vivid", "hd")
+    assert (request.json["prompt"], request.json["quality"]) == (prompt, "high") and "style" not in request.json
     assert (artifact.width, artifact.height, artifact.meta["provider"]) == (1024, 1024, "azure")
 
 
-def check_stable_diffusion(emu, artifact, prompt, model="stability.stable-diffusion-xl-v1", preset="pixel-art"):
+def check_stable_image(emu, artifact, prompt, model="stability.sd3-5-large-v1:0"):
     request = emu.last_request("bedrock")
-    assert request.path == f"/model/{model}/invoke"
-    assert request.json["text_prompts"] == [{"text": prompt, "weight": 1.0}]
-    assert request.json.get("style_preset") == preset
-    assert (artifact.format, artifact.width, artifact.height) == ("png", 1024, 1024)
+    assert unquote(request.path) == f"/model/{model}/invoke"
+    assert request.json["prompt"] == prompt and "text_prompts" not in request.json
+    assert (artifact.format, artifact.meta["model"]) == ("png", model)
 
 
 def check_titan(emu, artifact, prompt):
-    request = emu.last_request("bedrock")
-    assert request.path == "/model/amazon.titan-image-generator-v1/invoke"
-    assert request.json["taskType"] == "TEXT_IMAGE" and request.json["textToImageParams"]["text"] == prompt
-    assert artifact.format == "png" and artifact.meta["model"] == "amazon.titan-image-generator-v1"
+    check_stable_image(emu, artifact, prompt, model="stability.stable-image-core-v1:1")
 
 
 def check_leonardo(emu, artifact, prompt):
@@ -270,26 +268,28 @@ def check_leonardo(emu, artifact, prompt):
     assert (artifact.width, artifact.height) == (512, 1024)
 
 
-def check_tool_page(emu, artifact, prompt):
-    check_stable_diffusion(emu, artifact, prompt, model="stability.stable-diffusion-xl-v0", preset=None)
-
-
 def check_griptape_1(emu, artifact, prompt):
     body = emu.last_request("openai").json
-    assert (body["model"], body["prompt"]) == ("gpt-image-1", prompt)
-    assert artifact.meta["model"] == "gpt-image-1" and artifact.width == 1024
+    assert (body["model"], body["prompt"]) == ("gpt-image-2", prompt)
+    assert artifact.meta["model"] == "gpt-image-2" and artifact.width == 1024
 
 
 EXAMPLES = {
     "openai": (OPENAI, check_openai),
     "openai-dall-e-2": (OPENAI_DALL_E_2, check_openai_dall_e_2),
     "azure": (AZURE, check_azure),
-    "bedrock-stable-diffusion": (BEDROCK_STABLE_DIFFUSION, check_stable_diffusion),
+    "bedrock-stable-diffusion": (BEDROCK_STABLE_DIFFUSION, check_stable_image),
     "bedrock-titan": (BEDROCK_TITAN, check_titan),
     "leonardo": (LEONARDO, check_leonardo),
-    "tool-page": (TOOL_PAGE, check_tool_page),
+    "tool-page": (TOOL_PAGE, check_stable_image),
     "griptape-1": (GRIPTAPE_1, check_griptape_1),
 }
+
+
+def run_example(source: str, name: str) -> dict:
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(to_imagegen(source), f"<griptape docs: {name}>", "exec"), namespace)
+    return namespace
 
 
 @pytest.fixture
@@ -322,8 +322,17 @@ def test_docs_example_runs_end_to_end(name, mode, docs_env, runs, monkeypatch):
     source, check = EXAMPLES[name]
     if mode == "chat":
         monkeypatch.setattr(Defaults, "prompt_driver", OpenAiChatPromptDriver(model="gpt-4o"))
-    namespace: dict = {"__name__": "__main__"}
-    exec(compile(to_imagegen(source), f"<griptape docs: {name}>", "exec"), namespace)
+    if (retirement := RETIRED_EXAMPLES.get(name)) is not None:
+        with pytest.raises(InvalidOptionsError) as refused:
+            run_example(source, name)
+        retirement.check_message(str(refused.value))
+        assert [r for r in docs_env.requests if r.provider != "openai_chat"] == []  # refused before any request
+        docs_env.reset()
+        runs.clear()
+        if retirement.azure:
+            docs_env.azure_deployments[DOCS_DEPLOYMENT] = retirement.successor
+        source = retirement.successor_source(source)
+    namespace = run_example(source, name)
 
     [(the_agent, artifact)] = runs
     assert the_agent.mode == mode

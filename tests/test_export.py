@@ -12,8 +12,10 @@ import pytest
 from PIL import Image
 
 from imagegen import provenance
+from imagegen.drivers import OpenAiImageGenerationDriver
 from imagegen.export import export_filtered, export_zip, filtered_run_ids, provenance_info
 from imagegen.history import HistoryStore, RunFilter, dispose_engines
+from imagegen.history.records import GenerationRecord
 from tests.history.helpers import artifact, record
 
 
@@ -151,3 +153,28 @@ def test_provenance_info_comes_from_the_history_views(store, runs):
         "revised_prompt": None, "run_id": first, "generation_id": run.generations[0].id,
         "created_at": run.generations[0].created_at.isoformat(), "emulated": False}
     json.dumps(info)
+
+
+def test_an_animated_gif_goes_from_the_emulator_through_the_history_into_the_export(store, emulator):
+    driver = OpenAiImageGenerationDriver(model="gpt-image-2", api_key="sk-gif-test-0000",
+                                         base_url=emulator.openai_base_url, image_size="256x256",
+                                         output_format="gif", frame_count=3, frame_duration_ms=150)
+    artifact = driver.run_text_to_image(["a red fox running"])
+    assert (artifact.format, artifact.mime_type, artifact.width, artifact.height) == ("gif", "image/gif", 256, 256)
+    assert artifact.name.endswith(".gif")
+    run_id = store.create_run("a red fox running", [], [])
+    store.add_generation(run_id, GenerationRecord.from_artifact(artifact, position=0, requested_options={
+        "size": "256x256", "output_format": "gif", "frame_count": 3}), artifact)
+    [generation] = store.get_run(run_id).generations
+    image = generation.image
+    assert (image.format, image.mime_type) == ("gif", "image/gif") and image.storage_key.endswith(".gif")
+    assert store.image_bytes(image) == artifact.value  # stored as received: every frame
+    with Image.open(io.BytesIO(store.thumbnail_bytes(image))) as thumb:
+        assert (thumb.format, thumb.size) == ("JPEG", (256, 256))  # the first frame
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(store, [run_id])))
+    [entry] = json.loads(archive.read("manifest.json"))["runs"][0]["generations"][0]["images"]
+    exported = archive.read(entry["file"])
+    assert entry["file"].endswith(".gif") and entry["provenance_embedded"] is True
+    assert provenance.read(exported)["imagegen"]["model"] == "gpt-image-2"
+    with Image.open(io.BytesIO(exported)) as gif, Image.open(io.BytesIO(artifact.value)) as original:
+        assert (gif.n_frames, gif.info["duration"]) == (original.n_frames, 150) == (3, 150)

@@ -13,7 +13,7 @@ from imagegen import logsafe
 from imagegen.drivers import (
     AmazonBedrockImageGenerationDriver,
     AzureOpenAiImageGenerationDriver,
-    BedrockTitanImageGenerationModelDriver,
+    BedrockStableImageGenerationModelDriver,
     LeonardoImageGenerationDriver,
     OpenAiImageGenerationDriver,
 )
@@ -32,7 +32,7 @@ LEONARDO_ENV_KEY = "logtest-leonardo-env-key-4e1b"
 LEONARDO_KEY = "logtest-leonardo-argument-9a7c"
 SECRETS = (OPENAI_ENV_KEY, CHAT_KEY, AZURE_ENV_KEY, AZURE_KEY, AZURE_AD_TOKEN, AWS_KEY_ID, AWS_SECRET, AWS_TOKEN,
            LEONARDO_ENV_KEY, LEONARDO_KEY)
-TITAN = "amazon.titan-image-generator-v1"
+CORE = "stability.stable-image-core-v1:1"
 PHOENIX = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"
 IMAGE_KEY = f"images/cd/{'cd' * 32}.png"
 
@@ -64,19 +64,18 @@ def everything_logged(caplog):
             logger.removeHandler(handler)
 
 
-def titan(emulator) -> AmazonBedrockImageGenerationDriver:
-    return AmazonBedrockImageGenerationDriver(model=TITAN, image_generation_model_driver=
-                                              BedrockTitanImageGenerationModelDriver(), endpoint_url=emulator.url,
-                                              image_width=512, image_height=512)
+def bedrock(emulator) -> AmazonBedrockImageGenerationDriver:
+    return AmazonBedrockImageGenerationDriver(model=CORE, image_generation_model_driver=
+                                              BedrockStableImageGenerationModelDriver(), endpoint_url=emulator.url)
 
 
 def generate_with_every_provider(emulator) -> None:
-    OpenAiImageGenerationDriver(model="dall-e-3", base_url=emulator.openai_base_url).run_text_to_image(["a cat"])
-    AzureOpenAiImageGenerationDriver(model="dall-e-3", api_key=AZURE_KEY,
+    OpenAiImageGenerationDriver(model="gpt-image-2", base_url=emulator.openai_base_url).run_text_to_image(["a cat"])
+    AzureOpenAiImageGenerationDriver(model="gpt-image-2", api_key=AZURE_KEY,
                                      azure_endpoint=emulator.url).run_text_to_image(["a cat"])
-    AzureOpenAiImageGenerationDriver(model="dall-e-3", azure_ad_token=AZURE_AD_TOKEN,
+    AzureOpenAiImageGenerationDriver(model="gpt-image-2", azure_ad_token=AZURE_AD_TOKEN,
                                      azure_endpoint=emulator.url).run_text_to_image(["a cat"])
-    titan(emulator).run_text_to_image(["a cat"])
+    bedrock(emulator).run_text_to_image(["a cat"])
     LeonardoImageGenerationDriver(model=PHOENIX, api_key=LEONARDO_KEY, api_base=emulator.leonardo_api_base,
                                   poll_interval=0.02).run_text_to_image(["a cat"])
     OpenAiChatPromptDriver(model="gpt-4o", api_key=CHAT_KEY, base_url=emulator.openai_base_url).complete(
@@ -98,7 +97,7 @@ def test_no_key_token_or_key_id_reaches_any_log_at_debug(secret_env, caplog):
     sent = [r.getMessage() for r in caplog.records if r.name == "botocore.endpoint" and "Sending" in r.getMessage()]
     assert sum("x-amz-security-token:***" in message for message in auth) >= 2
     assert sum("'X-Amz-Security-Token': b'***'" in m and "'Authorization': b'***'" in m for m in sent) >= 2
-    assert "logtest-bucket" in caplog.text and "/model/amazon.titan-image-generator-v1/invoke" in caplog.text
+    assert "logtest-bucket" in caplog.text and "/model/stability.stable-image-core-v1" in caplog.text
 
 
 def test_without_logsafe_botocore_logs_the_key_id_and_token(secret_env, caplog):
@@ -107,7 +106,7 @@ def test_without_logsafe_botocore_logs_the_key_id_and_token(secret_env, caplog):
     logging.setLogRecordFactory(logging.LogRecord)
     try:
         with everything_logged(caplog):
-            titan(secret_env).run_text_to_image(["a cat"])
+            bedrock(secret_env).run_text_to_image(["a cat"])
     finally:
         logging.setLogRecordFactory(factory)
     leaked = {r.name for r in caplog.records if AWS_KEY_ID in r.getMessage() or AWS_TOKEN in r.getMessage()}

@@ -9,7 +9,10 @@ from imagegen.pricing import Estimate
     ("openai", "gpt-image-1", {"quality": "high", "size": "1536x1024"}, 0.2496),
     ("openai", "gpt-image-1", {}, 0.0422),  # auto quality priced as medium, auto size as square
     ("openai", "gpt-image-1.5", {"quality": "medium"}, 0.0338),
-    ("openai", "gpt-image-1-mini", {"quality": "low"}, 0.0022),
+    ("openai", "gpt-image-1-mini", {"quality": "low"}, 0.005),  # published per-image price (was ~2x too low)
+    ("openai", "gpt-image-1-mini", {"quality": "medium", "size": "1536x1024"}, 0.015),
+    ("openai", "chatgpt-image-latest", {"quality": "medium"}, 0.0338),
+    ("azure", "gpt-image-2.5-flare", {"quality": "high"}, 0.1248),
     ("openai", "dall-e-3", {"quality": "hd", "size": "1792x1024"}, 0.12),
     ("openai", "dall-e-3", {}, 0.04),
     ("openai", "dall-e-2", {"size": "512x512"}, 0.018),
@@ -19,7 +22,8 @@ from imagegen.pricing import Estimate
     ("bedrock", "stability.sd3-5-large-v1:0", {}, 0.08),
     ("bedrock", "stability.stable-image-ultra-v1:1", {}, 0.14),
     ("bedrock", "amazon.titan-image-generator-v1", {"quality": "standard"}, 0.008),
-    ("bedrock", "amazon.nova-canvas-v1:0", {}, 0.04),
+    ("bedrock", "amazon.nova-canvas-v1:0", {}, 0.06),
+    ("bedrock", "stability.stable-image-core-v1:1", {}, 0.04),
     ("local", "procedural-v1", {}, 0.0),
 ])
 def test_table_estimates(provider, model, options, usd):

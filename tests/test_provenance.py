@@ -1,4 +1,4 @@
-"""Provenance embedded in PNG / JPEG / WEBP without touching the pixels, readable by Pillow and by `read`."""
+"""Provenance embedded in PNG / JPEG / WEBP / GIF without touching the pixels, readable by Pillow and by `read`."""
 
 from __future__ import annotations
 
@@ -147,6 +147,35 @@ def test_webp_gets_an_xmp_chunk(mode, save):
     assert read(value) == {"parameters": parameters_text(UNICODE), "imagegen": UNICODE}
 
 
+def animated_gif(frames: int = 3) -> bytes:
+    images = [Image.new("RGB", (40, 24), (60 * index, 90, 200)) for index in range(frames)]
+    out = io.BytesIO()
+    images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=120, loop=0, comment=b"kept")
+    return out.getvalue()
+
+
+def frames_of(value: bytes) -> list[bytes]:
+    frames = []
+    with Image.open(io.BytesIO(value)) as image:
+        for index in range(image.n_frames):
+            image.seek(index)
+            frames.append(image.convert("RGB").tobytes())
+    return frames
+
+
+def test_gif_gets_an_xmp_application_extension_and_keeps_every_frame():
+    original = animated_gif()
+    value = embed(original, "gif", UNICODE)
+    assert frames_of(value) == frames_of(original) and len(frames_of(value)) == 3
+    with Image.open(io.BytesIO(value)) as image:
+        assert (image.info["loop"], image.info["duration"], image.info["comment"]) == (0, 120, b"kept")
+    assert b"XMP DataXMP" in value
+    assert read(value) == {"parameters": parameters_text(UNICODE), "imagegen": UNICODE}
+    again = embed(value, "gif", INFO)
+    assert again.count(b"XMP DataXMP") == 1 and read(again)["imagegen"] == INFO
+    assert read(original) == {}
+
+
 def test_images_with_credentials_or_foreign_xmp_are_left_alone():
     png = encode("png")
     at = png.index(b"IEND") - 4
@@ -157,12 +186,17 @@ def test_images_with_credentials_or_foreign_xmp_are_left_alone():
     segment = b"\xff\xe1" + struct.pack(">H", 2 + len(provenance.XMP_HEADER) + len(foreign))
     tagged = jpeg[:2] + segment + provenance.XMP_HEADER + foreign + jpeg[2:]
     assert embed(tagged, "jpeg", INFO) == tagged and read(tagged) == {}
+    gif = animated_gif(1)
+    foreign_gif = gif[:-1] + b"\x21\xff\x0bXMP DataXMP" + foreign + provenance.GIF_XMP_TRAILER + b"\x3b"
+    assert embed(foreign_gif, "gif", INFO) == foreign_gif and read(foreign_gif) == {}
 
 
 def test_wrong_or_broken_input_is_refused():
     png = encode("png")
     assert read(png) == {} and read(encode("jpeg")) == {} and read(encode("webp")) == {}
-    for value, fmt in ((b"not an image", "png"), (png, "jpeg"), (png[:40], "png"), (b"\xff\xd8\xff\xe0\x00", "jpg")):
+    broken = ((b"not an image", "png"), (png, "jpeg"), (png[:40], "png"), (b"\xff\xd8\xff\xe0\x00", "jpg"),
+              (animated_gif()[:-30], "gif"), (png, "gif"))
+    for value, fmt in broken:
         with pytest.raises(ValueError):
             embed(value, fmt, INFO)
     assert embed(encode("jpeg"), "JPG", INFO)

@@ -2,37 +2,42 @@ import pytest
 
 from imagegen.drivers import (
     AmazonBedrockImageGenerationDriver,
-    BedrockNovaCanvasImageGenerationModelDriver,
+    BedrockStableImageGenerationModelDriver,
     LeonardoImageGenerationDriver,
     OpenAiImageGenerationDriver,
 )
 from imagegen.errors import InvalidOptionsError
 from imagegen.slots import SlotSpec, build_driver, credential_status, warm_clients
 
+LUCID_ORIGIN = "7b592283-e8a7-4c5a-9ba6-d18c31f258b9"
+
 
 def test_catalog_names_map_to_driver_keywords():
-    driver = build_driver(SlotSpec("openai", "dall-e-3", {"size": "1792x1024", "quality": "hd", "style": ""}))
+    driver = build_driver(SlotSpec("openai", "gpt-image-2", {"size": "1536x1024", "quality": "high",
+                                                             "background": ""}))
     assert isinstance(driver, OpenAiImageGenerationDriver)
-    assert (driver.image_size, driver.quality, driver.style) == ("1792x1024", "hd", None)
+    assert (driver.image_size, driver.quality, driver.background) == ("1536x1024", "high", None)
     leo = build_driver(SlotSpec("leonardo", "x", {"width": 640, "preset_style": "NONE"}))
     assert isinstance(leo, LeonardoImageGenerationDriver) and (leo.image_width, leo.preset_style) == (640, "NONE")
+    leo = build_driver(SlotSpec("leonardo", LUCID_ORIGIN, {"contrast": 4.0, "style": "Film", "ultra": True}))
+    assert (leo.contrast, leo.style, leo.ultra) == (4.0, "Film", True)
 
 
 def test_bedrock_slot_splits_main_and_model_driver_options():
-    spec = SlotSpec("bedrock", "amazon.nova-canvas-v1:0", {"width": 1280, "height": 720, "seed": 4,
-                                                           "style": "PHOTOREALISM", "cfg_scale": 8.0})
+    spec = SlotSpec("bedrock", "stability.stable-image-ultra-v1:1", {"seed": 4, "aspect_ratio": "16:9",
+                                                                     "output_format": "jpeg"})
     driver = build_driver(spec, "http://127.0.0.1:9")
     assert isinstance(driver, AmazonBedrockImageGenerationDriver)
-    assert (driver.image_width, driver.image_height, driver.seed, driver.endpoint_url) == (
-        1280, 720, 4, "http://127.0.0.1:9")
-    assert isinstance(driver.image_generation_model_driver, BedrockNovaCanvasImageGenerationModelDriver)
-    assert driver.image_generation_model_driver.style == "PHOTOREALISM"
+    assert (driver.seed, driver.endpoint_url) == (4, "http://127.0.0.1:9")
+    assert isinstance(driver.image_generation_model_driver, BedrockStableImageGenerationModelDriver)
+    assert (driver.image_generation_model_driver.aspect_ratio, driver.image_generation_model_driver.output_format) == (
+        "16:9", "jpeg")
     with pytest.raises(InvalidOptionsError, match="not an image model"):
         build_driver(SlotSpec("bedrock", "meta.llama3-70b", {}))
 
 
 def test_emulated_drivers_point_at_the_emulator_with_a_dummy_key():
-    driver = build_driver(SlotSpec("openai", "gpt-image-1", {}), "http://127.0.0.1:9")
+    driver = build_driver(SlotSpec("openai", "gpt-image-2", {}), "http://127.0.0.1:9")
     assert driver.base_url == "http://127.0.0.1:9/v1" and driver.api_key.startswith("emulated")
 
 
@@ -53,7 +58,7 @@ def test_credential_status_names_what_to_set_and_never_the_value(monkeypatch, tm
 
 
 def test_warm_clients_makes_the_clients_generate_will_use_and_skips_what_it_cannot(emulator):
-    specs = [SlotSpec("openai", "gpt-image-1", {}), SlotSpec("bedrock", "stability.stable-diffusion-xl-v1", {}),
+    specs = [SlotSpec("openai", "gpt-image-2", {}), SlotSpec("bedrock", "stability.sd3-5-large-v1:0", {}),
              SlotSpec("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3", {}),
              SlotSpec("bedrock", "not-an-image-model", {})]
     assert warm_clients([(spec, emulator.url) for spec in specs]) == 2  # Leonardo has no SDK client; bad model
@@ -65,8 +70,8 @@ def test_warm_clients_makes_the_clients_generate_will_use_and_skips_what_it_cann
 
 # ---- issue 11: options and credentials are separate channels; nothing invalid reaches a provider ----------
 
-DEFAULT_MODELS = {"local": "procedural-v1", "openai": "gpt-image-1", "azure": "gpt-image-1",
-                  "bedrock": "amazon.titan-image-generator-v1", "leonardo": "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"}
+DEFAULT_MODELS = {"local": "procedural-v1", "openai": "gpt-image-2", "azure": "gpt-image-2",
+                  "bedrock": "stability.stable-image-core-v1:1", "leonardo": "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"}
 
 
 @pytest.mark.parametrize("provider", list(DEFAULT_MODELS))
@@ -87,10 +92,10 @@ def test_build_driver_accepts_catalog_options_only(emulator, provider, name, val
     ("openai", "gpt-image-77", {"n": 2}, "n"),  # unknown model: the provider's generic options
     ("leonardo", "some-new-uuid", {"api_key": "leo-secret"}, "api_key"),
     ("bedrock", "stability.stable-image-core-v9:0", {"steps": 30}, "steps"),  # not a Stable Image option
-    ("bedrock", "stability.stable-diffusion-xl-v1", {"width": []}, "width"),
-    ("bedrock", "stability.stable-diffusion-xl-v1", {"height": {}}, "height"),
-    ("bedrock", "stability.stable-diffusion-xl-v1", {"width": False}, "width"),
-    ("bedrock", "stability.stable-diffusion-xl-v1", {"width": 0}, "width"),
+    ("bedrock", "stability.sd3-5-large-v1:0", {"width": []}, "width"),
+    ("bedrock", "stability.sd3-5-large-v1:0", {"height": {}}, "height"),
+    ("bedrock", "stability.stable-image-core-v1:1", {"seed": False}, "seed"),
+    ("bedrock", "stability.stable-image-core-v1:1", {"seed": 4294967295}, "seed"),
     ("bedrock", "stability.sd3-5-large-v1:0", {"width": 1024}, "width"),  # takes aspect_ratio
     ("local", "procedural-v1", {"width": 10**400}, "width"),
     ("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3", {"guidance_scale": b"7"}, "guidance_scale"),

@@ -128,7 +128,7 @@ def test_run_activity_with_arguments_from_a_model(tmp_path):
 def test_tool_over_http_writes_what_the_provider_returned(emulator, monkeypatch, tmp_path):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-tool-test-0000")
     monkeypatch.setenv("OPENAI_BASE_URL", emulator.openai_base_url)
-    driver = OpenAiImageGenerationDriver(model="dall-e-2", image_size="256x256")
+    driver = OpenAiImageGenerationDriver(model="gpt-image-2", image_size="256x256")
     tool = PromptImageGenerationClient(engine=PromptImageGenerationEngine(image_generation_driver=driver),
                                        output_file=tmp_path / "fox.png")
     artifact = tool.generate_image("a red fox", negative_prompt="snow")

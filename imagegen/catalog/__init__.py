@@ -50,12 +50,16 @@ class Validated:
         return self.model is not None
 
 
-def validate(provider_id: str, model_id: str, options: dict[str, Any]) -> Validated:
-    """Validate options that are set (None means unset). Raises InvalidOptionsError naming the field."""
+def validate(provider_id: str, model_id: str, options: dict[str, Any], allow_retired: bool = False) -> Validated:
+    """Validate options that are set (None means unset). Raises InvalidOptionsError naming the field.
+
+    A retired model raises (field "model") unless `allow_retired`, which turns that into a warning; a deprecated one
+    validates with a warning."""
     provider = get_provider(provider_id)
     if problem := model_problem(provider, model_id):
         raise problem
     model = provider.model(model_id)
+    lifecycle = lifecycle_warning(provider, model, allow_retired)
     where = f"{provider.label} {model_id}"
     sent, problems = check_options(provider, model, where, options)
     if problems:
@@ -68,19 +72,24 @@ def validate(provider_id: str, model_id: str, options: dict[str, Any]) -> Valida
     effective.update(sent)
     if problem := cross_problem(model, effective, where):
         raise problem
-    warnings = [f"{model.label} is a legacy model: {model.help}".strip()] if model.legacy else []
+    warnings = [lifecycle] if lifecycle else []
+    if model.legacy and not model.retired:
+        warnings.append(f"{model.label} is a legacy model: {model.help}".strip())
     return Validated(model, sent, effective, warnings)
 
 
-def option_problems(provider_id: str, model_id: str, options: dict) -> list[InvalidOptionsError]:
+def option_problems(provider_id: str, model_id: str, options: dict,
+                    allow_retired: bool = False) -> list[InvalidOptionsError]:
     """Every problem with these options, one InvalidOptionsError each (`.field` = the option), without raising.
 
     None values are unset and skipped; unknown names are problems too. The model's cross-option rules run only
-    when every single option is valid. An empty list means the options are valid."""
+    when every single option is valid. A retired model is a problem (field "model") unless `allow_retired`.
+    An empty list means the options are valid."""
     try:
         provider = get_provider(provider_id)
         if problem := model_problem(provider, model_id):
             return [problem]
+        lifecycle_warning(provider, provider.model(model_id), allow_retired)
         if options is not None and not isinstance(options, dict):
             return [InvalidOptionsError(f"Options must be a mapping of option names to values, not "
                                         f"{type(options).__name__}.")]
@@ -107,6 +116,27 @@ def model_problem(provider: Provider, model_id: Any) -> InvalidOptionsError | No
         return InvalidOptionsError(f"{provider.label}: the model id {shown(model_id)} contains a character that is "
                                    f"not valid Unicode (a lone surrogate); retype it.", field="model")
     return None
+
+
+def successor_label(provider: Provider, model: Model) -> str:
+    successor = provider.model(model.successor) if model.successor else None
+    if successor is None:
+        return model.successor or "a current model"
+    return f"{successor.label} ({successor.id})"
+
+
+def lifecycle_warning(provider: Provider, model: Model | None, allow_retired: bool = False) -> str:
+    """The warning a deprecated model (or an allowed retired one) carries; raises for a retired one unless allowed."""
+    if model is None or model.status == "active":
+        return ""
+    use = successor_label(provider, model)
+    if model.retired:
+        message = f"{provider.label} {model.label} was retired on {model.status_date or 'an unknown date'} — use {use}"
+        if not allow_retired:
+            raise InvalidOptionsError(message + ".", field="model", allowed=use)
+        return message + "; sent anyway because retired models are allowed (expect the provider to refuse it)."
+    date = model.status_date or "a date to be announced"
+    return f"{provider.label} {model.label} is deprecated and shuts down on {date}; move to {use}."
 
 
 def check_options(provider: Provider, model: Model | None, where: str,

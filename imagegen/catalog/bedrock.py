@@ -1,4 +1,9 @@
-"""Amazon Bedrock image models (providers.md, "Amazon Bedrock Runtime")."""
+"""Amazon Bedrock image models (providers.md, "Amazon Bedrock Runtime" and "Status in late 2026").
+
+The current models are Stability's SD3.5 Large, Stable Image Core and Ultra (v1:1), offered in us-west-2 only:
+with no AWS region configured they are called there (`home_region`). SDXL, SD3 Large, the v1:0 Stable Image
+models, Titan and Nova Canvas are retired: kept with their date and successor for old runs and examples.
+"""
 
 from __future__ import annotations
 
@@ -80,8 +85,15 @@ SDXL_OPTIONS = (
 SD3_OPTIONS = (
     Option("aspect_ratio", default="1:1", choices=ASPECT_RATIOS, label="Aspect ratio",
            help="These models take an aspect ratio, not a pixel size."),
-    seed(4294967294, help="0 means random. Empty: random, reported back."),
-    Option("output_format", default="png", choices=("png", "jpeg"), label="Output format"),
+    seed(4294967294, help="0-4294967294; 0 means random. Empty: random, reported back."),
+    Option("output_format", default="png", choices=("png", "jpeg"), label="Output format",
+           help="png or jpeg (webp is unverified on Bedrock, so not offered)."),
+)
+CORE_ULTRA_OPTIONS = (
+    SD3_OPTIONS[0],
+    seed(4294967294, help="0-4294967294; 0 means random. Empty: random, reported back. (Range documented for "
+                          "SD3.5 Large; assumed the same here, unverified.)"),
+    SD3_OPTIONS[2],
 )
 
 TITAN_OPTIONS = (
@@ -102,36 +114,77 @@ NOVA_OPTIONS = (
 )
 
 
-def sdxl(model_id: str, label: str, legacy: bool = False, help: str = "") -> Model:
-    return Model(model_id, label, SDXL_OPTIONS, legacy=legacy, max_prompt_chars=2000, negative_prompt=True,
-                 seed=True, checks=(fixed_sizes(SDXL_SIZES),), help=help)
+STABILITY_REGION = "us-west-2"  # providers.md: the current Stability models are served there (other regions unverified)
+CURRENT_SD3_5 = "stability.sd3-5-large-v1:0"
+CURRENT_CORE = "stability.stable-image-core-v1:1"
+CURRENT_ULTRA = "stability.stable-image-ultra-v1:1"
+LATE_2025 = "2025-12-31"  # providers.md: "late 2025, exact date unverified": the latest such date
+SDXL_RETIRED = "2025-05-20"
+TITAN_V2_RETIRED = "2026-06-30"
+NOVA_RETIRED = "2026-09-30"
+REGION_HELP = (f"Offered in {STABILITY_REGION} only: called there when no AWS region is set (AWS_REGION, "
+               f"AWS_DEFAULT_REGION, [bedrock] region or the AWS profile); another configured region is warned about.")
 
 
-def sd3(model_id: str, label: str, legacy: bool = False) -> Model:
-    return Model(model_id, label, SD3_OPTIONS, legacy=legacy, max_prompt_chars=10000, negative_prompt=True,
-                 seed=True, help="Takes an aspect ratio; a width/height is mapped to the nearest ratio.")
+def retired(date: str, successor: str, unverified: bool = False) -> dict:
+    when = f"{date} (exact date unverified)" if unverified else date
+    return {"status": "retired", "status_date": date, "successor": successor,
+            "help": f"Retired on Bedrock on {when}; use {successor}."}
 
 
-def titan(model_id: str, label: str) -> Model:
-    return Model(model_id, label, TITAN_OPTIONS, legacy=True, max_prompt_chars=512, negative_prompt=True,
-                 seed=True, checks=(fixed_sizes(TITAN_SIZES),), help="End of life on Bedrock (2026).")
+def sdxl(model_id: str, label: str, unverified: bool = False) -> Model:
+    return Model(model_id, label, SDXL_OPTIONS, max_prompt_chars=2000, negative_prompt=True, seed=True,
+                 checks=(fixed_sizes(SDXL_SIZES),), **retired(SDXL_RETIRED, CURRENT_SD3_5, unverified))
+
+
+def sd3(model_id: str, label: str, options: tuple[Option, ...] = SD3_OPTIONS, lifecycle: dict | None = None,
+        help: str = "") -> Model:
+    lifecycle = lifecycle or {"help": f"{help} Takes an aspect ratio; a width/height is mapped to the nearest "
+                                      f"ratio. {REGION_HELP}".strip()}
+    return Model(model_id, label, options, max_prompt_chars=10000, negative_prompt=True, seed=True, **lifecycle)
+
+
+def titan(model_id: str, label: str, unverified: bool = False) -> Model:
+    return Model(model_id, label, TITAN_OPTIONS, max_prompt_chars=512, negative_prompt=True, seed=True,
+                 checks=(fixed_sizes(TITAN_SIZES),), **retired(TITAN_V2_RETIRED, CURRENT_CORE, unverified))
 
 
 BEDROCK_MODELS = (
+    sd3(CURRENT_SD3_5, "Stable Diffusion 3.5 Large"),
+    sd3(CURRENT_CORE, "Stable Image Core", CORE_ULTRA_OPTIONS,
+        help="A negative prompt is documented for SD3.5 Large only; sent here too (unverified)."),
+    sd3(CURRENT_ULTRA, "Stable Image Ultra", CORE_ULTRA_OPTIONS,
+        help="A negative prompt is documented for SD3.5 Large only; sent here too (unverified)."),
     sdxl("stability.stable-diffusion-xl-v1", "Stable Diffusion XL 1.0"),
-    sdxl("stability.stable-diffusion-xl-v0", "Stable Diffusion XL 0.x", legacy=True,
-         help="Deprecated id used by older docs; passed through unchanged."),
-    sd3("stability.sd3-large-v1:0", "Stable Diffusion 3 Large"),
-    sd3("stability.sd3-5-large-v1:0", "Stable Diffusion 3.5 Large"),
-    sd3("stability.stable-image-core-v1:1", "Stable Image Core"),
-    sd3("stability.stable-image-ultra-v1:1", "Stable Image Ultra"),
-    sd3("stability.stable-image-core-v1:0", "Stable Image Core (v1:0)", legacy=True),
-    sd3("stability.stable-image-ultra-v1:0", "Stable Image Ultra (v1:0)", legacy=True),
-    titan("amazon.titan-image-generator-v1", "Titan Image Generator G1"),
+    sdxl("stability.stable-diffusion-xl-v0", "Stable Diffusion XL 0.x", unverified=True),
+    sd3("stability.sd3-large-v1:0", "Stable Diffusion 3 Large", lifecycle=retired(LATE_2025, CURRENT_SD3_5, True)),
+    sd3("stability.stable-image-core-v1:0", "Stable Image Core (v1:0)", CORE_ULTRA_OPTIONS,
+        retired(LATE_2025, CURRENT_CORE, True)),
+    sd3("stability.stable-image-ultra-v1:0", "Stable Image Ultra (v1:0)", CORE_ULTRA_OPTIONS,
+        retired(LATE_2025, CURRENT_ULTRA, True)),
+    titan("amazon.titan-image-generator-v1", "Titan Image Generator G1", unverified=True),
     titan("amazon.titan-image-generator-v2:0", "Titan Image Generator G1 v2"),
-    Model("amazon.nova-canvas-v1:0", "Nova Canvas", NOVA_OPTIONS, legacy=True, max_prompt_chars=1024,
-          negative_prompt=True, seed=True, checks=(nova_size,), help="Deprecated on Bedrock (2026-09-30)."),
+    Model("amazon.nova-canvas-v1:0", "Nova Canvas", NOVA_OPTIONS, max_prompt_chars=1024, negative_prompt=True,
+          seed=True, checks=(nova_size,), **retired(NOVA_RETIRED, CURRENT_CORE)),
 )
+MODEL_REGIONS = {CURRENT_SD3_5: (STABILITY_REGION,), CURRENT_CORE: (STABILITY_REGION,),
+                 CURRENT_ULTRA: (STABILITY_REGION,)}
+
+
+def home_region(model_id: str) -> str | None:
+    """The region to call a model in when none is configured: its only region, else None (the default)."""
+    regions = MODEL_REGIONS.get(model_id, ())
+    return regions[0] if len(regions) == 1 else None
+
+
+def region_warning(model_id: str, region: str) -> str | None:
+    """A warning when the configured region does not serve this model (providers.md), else None."""
+    regions = MODEL_REGIONS.get(model_id)
+    if not regions or region in regions:
+        return None
+    return (f"{model_id} is offered in {', '.join(regions)} only (other regions unverified), but the configured AWS "
+            f"region is {region}: Bedrock may answer that the model is not found or not accessible. Set AWS_REGION="
+            f"{regions[0]} (or unset it: imagegen then calls {regions[0]} for this model).")
 
 
 def generic_options() -> tuple[Option, ...]:
@@ -158,11 +211,13 @@ BEDROCK = Provider(
     "bedrock", "Amazon Bedrock", BEDROCK_MODELS, generic_options(),
     credentials=(
         Credential("AWS_ACCESS_KEY_ID", "bedrock", "aws_access_key_id",
-                   "Or AWS_PROFILE / any standard AWS credential source"),
+                   "Or AWS_PROFILE / any standard AWS credential source, or a Bedrock API key in "
+                   "AWS_BEARER_TOKEN_BEDROCK"),
         Credential("AWS_SECRET_ACCESS_KEY", "bedrock", "aws_secret_access_key"),
     ),
-    help="Stability and Amazon image models on Bedrock Runtime (InvokeModel). Model access must be enabled "
-         "per region in the Bedrock console.",
-    default_model="stability.stable-diffusion-xl-v1",
-    extras={"endpoint_env": "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "default_region": "us-east-1"},
+    help="Stability image models on Bedrock Runtime (InvokeModel), served in us-west-2. Model access must be "
+         "enabled per region in the Bedrock console.",
+    default_model=CURRENT_CORE,
+    extras={"endpoint_env": "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "default_region": "us-east-1",
+            "api_key_env": "AWS_BEARER_TOKEN_BEDROCK"},
 )

@@ -13,6 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from imagegen import catalog, credentials, logsafe
+from imagegen.catalog.bedrock import home_region, region_warning
 from imagegen.drivers import client_cache
 from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
 from imagegen.drivers.bedrock import BedrockImageGenerationModelDriver, model_driver_for
@@ -23,7 +24,9 @@ EMULATOR_HEADER = "x-imagegen-emulated"
 DEFAULT_REGION = "us-east-1"
 CLIENT_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
               "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_CONFIG_FILE",
-              "AWS_SHARED_CREDENTIALS_FILE")  # what botocore (or make_session) reads when making a client
+              "AWS_SHARED_CREDENTIALS_FILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_CA_BUNDLE")
+# ^ what botocore (or make_session) reads when making a client. AWS_BEARER_TOKEN_BEDROCK is a Bedrock API key:
+# botocore 1.44 sends it as `Authorization: Bearer` instead of signing (HTTPS endpoints only).
 # One client serves every driver configured alike (client_cache), so its pool must hold a connection for every
 # concurrent slot of the process, across runs and sessions; botocore's default of 10 logs "Connection pool is
 # full" past 10 slots. urllib3 opens connections only as needed: the size only caps those kept for reuse.
@@ -31,7 +34,10 @@ MAX_POOL_CONNECTIONS = 64
 
 
 class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
-    """Retries: botocore's standard mode (throttling, ModelNotReady, 5xx) with `max_attempts` in all;
+    """Region: the configured one (AWS_REGION, AWS_DEFAULT_REGION, [bedrock] region, the AWS profile); when none
+    is, a model served in one region only (the Stability models: us-west-2) is called there, others in us-east-1.
+
+    Retries: botocore's standard mode (throttling, ModelNotReady, 5xx) with `max_attempts` in all;
     the worst case is bounded by max_attempts x (connect_timeout + read_timeout) plus backoff.
     `max_pool_connections`: connections the (shared) client keeps, see MAX_POOL_CONNECTIONS."""
 
@@ -41,8 +47,8 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
                  session: boto3.Session | None = None, client: Any = None, endpoint_url: str | None = None,
                  image_width: int | None = None, image_height: int | None = None, seed: int | None = None,
                  max_attempts: int = 3, connect_timeout: float = 10, read_timeout: float = 90,
-                 max_pool_connections: int = MAX_POOL_CONNECTIONS):
-        super().__init__(model)
+                 max_pool_connections: int = MAX_POOL_CONNECTIONS, allow_retired: bool = False):
+        super().__init__(model, allow_retired=allow_retired)
         self.image_generation_model_driver = image_generation_model_driver
         self.session = session
         self.client = client
@@ -115,26 +121,30 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
         config = Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
                         connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
                         max_pool_connections=self.max_pool_connections)
-        return session.client("bedrock-runtime", region_name=session.region_name or DEFAULT_REGION,
+        region = session.region_name or home_region(self.model) or DEFAULT_REGION
+        return session.client("bedrock-runtime", region_name=region,
                               endpoint_url=self.endpoint_url, config=config)
 
     def client_key(self) -> tuple:
         """What the client depends on: the given session itself (kept alive by the key, so its identity is
         never reused), or the environment and secrets file (secrets fingerprinted)."""
         config = (self.endpoint_url, self.max_attempts, self.connect_timeout, self.read_timeout,
-                  self.max_pool_connections)
+                  self.max_pool_connections, home_region(self.model))
         if self.session is not None:
             return ("bedrock", self.session, *config)
         section = credentials.read_secrets().get("bedrock") or {}
         env = {name: os.environ.get(name) for name in CLIENT_ENV}
-        logsafe.remember(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"])
+        logsafe.remember(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"],
+                         env["AWS_BEARER_TOKEN_BEDROCK"])
         secret = client_cache.fingerprint(env.pop("AWS_SECRET_ACCESS_KEY"), env.pop("AWS_SESSION_TOKEN"),
+                                          env.pop("AWS_BEARER_TOKEN_BEDROCK"),
                                           sorted((str(k), str(v)) for k, v in section.items()))
         return ("bedrock", secret, tuple(sorted(env.items())), *config)
 
     def region(self) -> str:
         client = self.client
-        return client.meta.region_name if client is not None else DEFAULT_REGION
+        region = getattr(getattr(client, "meta", None), "region_name", None) if client is not None else None
+        return region or home_region(self.model) or DEFAULT_REGION
 
     def send(self, request: Request) -> Result:
         client = self.get_client()
@@ -153,5 +163,9 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
         parsed = self.image_generation_model_driver.parse(body if isinstance(body, dict) else {})
         headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
         extra = {"filtered": True} if parsed.filtered else {}
-        return Result(value=parsed.value, seed=parsed.seed, warnings=parsed.warnings,
+        warnings = list(parsed.warnings)
+        if (warning := region_warning(self.model, self.region())) and client.meta.endpoint_url.endswith(
+                ".amazonaws.com"):
+            warnings.insert(0, warning)
+        return Result(value=parsed.value, seed=parsed.seed, warnings=warnings,
                       emulated=headers.get(EMULATOR_HEADER) == "true", extra=extra)

@@ -38,32 +38,39 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
     def resolve_endpoint(self) -> str:
         return credentials.require(self.provider.credentials[1], self.azure_endpoint, self.provider_id).rstrip("/")
 
+    def credential(self) -> tuple[str, object]:
+        """Exactly one credential, as (SDK keyword, value): the SDK raises MutuallyExclusiveAuthError for two.
+
+        Explicit arguments first (token provider, token, key), then the environment as the SDK orders it
+        (AZURE_OPENAI_AD_TOKEN before AZURE_OPENAI_API_KEY), then the key from secrets.toml."""
+        if self.azure_ad_token_provider is not None:
+            return "azure_ad_token_provider", self.azure_ad_token_provider
+        if self.azure_ad_token:
+            return "azure_ad_token", self.azure_ad_token
+        if self.api_key:
+            return "api_key", self.resolve_api_key()
+        if token := os.environ.get("AZURE_OPENAI_AD_TOKEN"):
+            return "azure_ad_token", token
+        return "api_key", self.resolve_api_key()
+
     def client_key(self) -> tuple:
-        token = None if self.azure_ad_token_provider else self.azure_ad_token or os.environ.get("AZURE_OPENAI_AD_TOKEN")
-        api_key = None if self.uses_token() else self.resolve_api_key()
-        return (self.resolve_endpoint(), self.azure_deployment, self.api_version, api_key, token,
-                id(self.azure_ad_token_provider))
+        kind, value = self.credential()
+        shown = id(value) if kind == "azure_ad_token_provider" else value
+        return (self.resolve_endpoint(), self.azure_deployment, self.api_version, kind, shown)
 
     def shareable(self) -> bool:
         return self.azure_ad_token_provider is None  # a token provider's client stays with its driver
 
-    def uses_token(self) -> bool:
-        return bool(self.azure_ad_token or self.azure_ad_token_provider or os.environ.get("AZURE_OPENAI_AD_TOKEN"))
-
     def make_client(self) -> openai.OpenAI:
         endpoint = self.resolve_endpoint()
-        token_auth = self.uses_token()
-        api_key = None if token_auth else self.resolve_api_key()
+        kind, value = self.credential()
         if self.api_version == "v1":
-            token = self.azure_ad_token or (self.azure_ad_token_provider() if self.azure_ad_token_provider else None)
-            return openai.OpenAI(api_key=api_key or token or os.environ.get("AZURE_OPENAI_AD_TOKEN"),
-                                 base_url=f"{endpoint}/openai/v1/", timeout=self.timeout,
+            token = value() if kind == "azure_ad_token_provider" else value
+            return openai.OpenAI(api_key=token, base_url=f"{endpoint}/openai/v1/", timeout=self.timeout,
                                  max_retries=self.max_retries)
         return openai.AzureOpenAI(
             azure_endpoint=endpoint, azure_deployment=self.azure_deployment, api_version=self.api_version,
-            api_key=api_key, azure_ad_token=self.azure_ad_token,
-            azure_ad_token_provider=self.azure_ad_token_provider, timeout=self.timeout,
-            max_retries=self.max_retries,
+            timeout=self.timeout, max_retries=self.max_retries, **{kind: value},
         )
 
     def secrets(self) -> list[str | None]:

@@ -52,9 +52,13 @@ def as_list(items: Sequence[str] | str | None) -> list[str]:
 
 class BaseImageGenerationDriver:
     provider_id: ClassVar[str] = ""
+    # True sends a request for a model the catalog marks retired anyway, with a warning (for when a provider keeps a
+    # model longer than announced); False refuses it before any request with "retired on DATE — use X".
+    allow_retired: bool = False
 
-    def __init__(self, model: str):
+    def __init__(self, model: str, allow_retired: bool = False):
         self.model = model
+        self.allow_retired = allow_retired
         self.cancelled = threading.Event()  # set by cancel(); drivers that can stop watch it
         self.in_flight: dict[str, Any] | None = None  # a paid job that may exist at the provider, while running
 
@@ -85,7 +89,8 @@ class BaseImageGenerationDriver:
 
     def prepare(self, prompts, negative_prompts=None) -> Request:
         """Validate and build the request without sending anything."""
-        validated = catalog.validate(self.provider_id, self.model, self.requested_options())
+        validated = catalog.validate(self.provider_id, self.model, self.requested_options(),
+                                     allow_retired=self.allow_retired)
         positives, negatives = as_list(prompts), as_list(negative_prompts)
         # The positive text alone must be a prompt, checked before a driver folds negatives into it ("Avoid: ...").
         catalog.check_prompt(self.provider_id, self.model, ", ".join(positives), ", ".join(negatives))

@@ -6,11 +6,13 @@ from botocore.exceptions import (
     ClientError,
     ConnectTimeoutError,
     EndpointConnectionError,
+    InvalidEndpointConfigurationError,
     NoCredentialsError,
     PartialCredentialsError,
     ReadTimeoutError,
 )
 
+from imagegen.catalog import bedrock as catalog_bedrock
 from imagegen.errors import (
     ContentPolicyError,
     GenerationTimeoutError,
@@ -23,7 +25,8 @@ from imagegen.errors import (
 
 P = "bedrock"
 CREDENTIALS_HINT = ("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary "
-                    "credentials), or AWS_PROFILE, or aws_access_key_id / aws_secret_access_key under [bedrock] in "
+                    "credentials), or AWS_PROFILE, or a Bedrock API key in AWS_BEARER_TOKEN_BEDROCK, or "
+                    "aws_access_key_id / aws_secret_access_key under [bedrock] in "
                     ".streamlit/secrets.toml")
 AUTH_CODES = {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
               "MissingAuthenticationTokenException", "IncompleteSignatureException"}
@@ -39,6 +42,10 @@ def translate(exc: Exception, *, model: str, region: str, endpoint: str) -> Imag
     if isinstance(exc, EndpointConnectionError):
         return ProviderError(f"Could not reach Amazon Bedrock at {endpoint}. Check the network, the region "
                              f"({region}) and AWS_ENDPOINT_URL_BEDROCK_RUNTIME.", provider=P, retryable=True)
+    if isinstance(exc, InvalidEndpointConfigurationError) and "Bearer" in str(exc):
+        return ProviderError(f"A Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is sent only over HTTPS, and the "
+                             f"endpoint is {endpoint}: use an https:// AWS_ENDPOINT_URL_BEDROCK_RUNTIME, or unset the "
+                             f"API key to sign with AWS credentials instead.", provider=P)
     if not isinstance(exc, ClientError):
         return ProviderError(f"Amazon Bedrock failed: {exc}", provider=P)
     error = exc.response.get("Error", {})
@@ -66,6 +73,11 @@ def client_error(code: str, message: str, status: int | None, *, model: str, reg
     if code in AUTH_CODES:
         return ProviderError(f"AWS rejected the credentials ({code}). {CREDENTIALS_HINT}.", provider=P,
                              status=status, code=code)
+    if code == "ResourceNotFoundException" and "end of its life" in message:
+        found = catalog_bedrock.BEDROCK.model(model)
+        instead = f" Use {found.successor} instead." if found is not None and found.successor else ""
+        return ProviderError(f"Amazon Bedrock says {model} has reached the end of its life (retired).{instead}",
+                             provider=P, status=status, code=code)
     if code == "ResourceNotFoundException":
         return ProviderError(f"Amazon Bedrock has no model {model} in region {region}: check the model id and "
                              f"the region.", provider=P, status=status, code=code)

@@ -1,4 +1,8 @@
-"""Leonardo.Ai REST v1 through `requests`: create a generation, poll until it completes, download.
+"""Leonardo.Ai REST v1 and v2 through `requests`: create a generation, poll until it completes, download.
+
+Platform models are created on v1 (`POST /v1/generations`); partner models (`V2_MODELS`, e.g. FLUX.2 Pro) on v2
+(`POST /v2/generations`, the v1 base's sibling, body `{"model", "public", "parameters"}`); both are polled and
+downloaded through v1.
 
 A generation is paid when it is created, so the driver creates it once: a create that answers 429 is
 retried (nothing was created), but a poll that runs out of time raises `GenerationTimeoutError` with
@@ -15,6 +19,7 @@ from typing import Any
 import requests
 
 from imagegen import catalog, credentials
+from imagegen.catalog.leonardo import NATIVE_MODELS, REQUIRED_OPTIONS, STYLES, V2_MODELS
 from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
 from imagegen.errors import (
     ContentPolicyError,
@@ -28,7 +33,8 @@ DEFAULT_API_BASE = "https://cloud.leonardo.ai/api/rest/v1"
 EMULATOR_HEADER = "x-imagegen-emulated"
 WIRE = {"width": "width", "height": "height", "seed": "seed", "steps": "num_inference_steps",
         "guidance_scale": "guidance_scale", "preset_style": "presetStyle", "alchemy": "alchemy",
-        "photo_real": "photoReal", "scheduler": "scheduler"}
+        "photo_real": "photoReal", "scheduler": "scheduler", "contrast": "contrast", "style": "styleUUID",
+        "ultra": "ultra", "enhance_prompt": "enhancePrompt", "enhance_prompt_instruction": "enhancePromptInstruction"}
 CREATE_ATTEMPTS = 3
 POLL_GROWTH = 0.1  # past the first polls, wait a tenth of the time already waited
 MAX_POLL_INTERVAL = 5.0
@@ -51,9 +57,13 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
     def __init__(self, model: str, api_key: str | None = None, api_base: str | None = None,
                  image_width: int = 512, image_height: int = 512, seed: int | None = None, steps: int | None = None,
                  guidance_scale: float | None = None, preset_style: str | None = None, alchemy: bool | None = None,
-                 photo_real: bool | None = None, scheduler: str | None = None, poll_interval: float = 1.0,
-                 timeout: float = 180.0, request_timeout: float = 30.0, session: requests.Session | None = None):
-        super().__init__(model)
+                 photo_real: bool | None = None, scheduler: str | None = None, contrast: float | None = None,
+                 style: str | None = None, ultra: bool | None = None, enhance_prompt: bool | None = None,
+                 enhance_prompt_instruction: str | None = None, prompt_enhance: str | None = None,
+                 poll_interval: float = 1.0,
+                 timeout: float = 180.0, request_timeout: float = 30.0, session: requests.Session | None = None,
+                 allow_retired: bool = False):
+        super().__init__(model, allow_retired=allow_retired)
         self.api_key = api_key
         self.api_base = api_base
         self.image_width = image_width
@@ -65,6 +75,12 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
         self.alchemy = alchemy
         self.photo_real = photo_real
         self.scheduler = scheduler
+        self.contrast = contrast
+        self.style = style
+        self.ultra = ultra
+        self.enhance_prompt = enhance_prompt
+        self.enhance_prompt_instruction = enhance_prompt_instruction
+        self.prompt_enhance = prompt_enhance  # v2 (partner models) only
         self.poll_interval = poll_interval
         self.timeout = timeout
         self.request_timeout = request_timeout
@@ -73,20 +89,60 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
     def requested_options(self) -> dict[str, Any]:
         return {"width": self.image_width, "height": self.image_height, "seed": self.seed, "steps": self.steps,
                 "guidance_scale": self.guidance_scale, "preset_style": self.preset_style, "alchemy": self.alchemy,
-                "photo_real": self.photo_real, "scheduler": self.scheduler}
+                "photo_real": self.photo_real, "scheduler": self.scheduler, "contrast": self.contrast,
+                "style": self.style, "ultra": self.ultra, "enhance_prompt": self.enhance_prompt,
+                "enhance_prompt_instruction": self.enhance_prompt_instruction, "prompt_enhance": self.prompt_enhance}
 
     def build_request(self, prompts: list[str], negative_prompts: list[str],
                       validated: catalog.Validated) -> Request:
+        if self.model in V2_MODELS:
+            return self.build_v2_request(prompts, negative_prompts, validated)
         body: dict[str, Any] = {"prompt": ", ".join(prompts), "modelId": self.model, "num_images": 1}
         if negative_prompts:
             body["negative_prompt"] = ", ".join(negative_prompts)
-        body.update({WIRE[name]: value for name, value in validated.sent.items()})
+        sent = dict(validated.sent)
+        if self.model in NATIVE_MODELS and validated.model is not None:  # contrast is required: its default
+            for name in REQUIRED_OPTIONS:
+                option = validated.model.option(name)
+                if sent.get(name) is None and option is not None:
+                    sent[name] = option.default
+        if "style" in sent:
+            sent["style"] = STYLES.get(sent["style"], sent["style"])  # a name -> its styleUUID
+        body.update({WIRE[name]: value for name, value in sent.items()})
         return Request(prompt=body["prompt"], negative_prompt=", ".join(negative_prompts), body=body,
                        options=validated.effective, seed=self.seed)
+
+    def build_v2_request(self, prompts: list[str], negative_prompts: list[str],
+                         validated: catalog.Validated) -> Request:
+        """The v2 body: `parameters` holds prompt, size, quantity, seed, style_ids and prompt_enhance. There is no
+        negative prompt on v2: negatives are appended as 'Avoid: ...', with a warning."""
+        prompt, warnings = ", ".join(prompts), []
+        if negative_prompts:
+            avoid = ", ".join(negative_prompts)
+            prompt = f"{prompt}. Avoid: {avoid}"
+            warnings.append(f"{self.model} has no negative prompt on Leonardo's v2 endpoint: appended to the prompt "
+                            f"as 'Avoid: {avoid}'.")
+        sent = dict(validated.sent)
+        parameters: dict[str, Any] = {"prompt": prompt, "quantity": 1}
+        for name in ("width", "height", "seed", "prompt_enhance"):
+            if sent.get(name) is not None:
+                parameters[name] = sent[name]
+        if sent.get("style") is not None:
+            parameters["style_ids"] = [STYLES.get(sent["style"], sent["style"])]
+        body = {"model": self.model, "public": False, "parameters": parameters}
+        return Request(prompt=prompt, negative_prompt="", body=body, options=validated.effective, seed=self.seed,
+                       warnings=warnings)
 
     # -- network ---------------------------------------------------------------------------
     def base_url(self) -> str:
         return (self.api_base or os.environ.get("LEONARDO_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+
+    def create_url(self, body: dict[str, Any]) -> str:
+        """v1 `/generations`, or for a v2 body (it names a `model`) the v2 sibling of the v1 base."""
+        base = self.base_url()
+        if "model" in body and "parameters" in body:
+            base = base.removesuffix("/v1") + "/v2"
+        return f"{base}/generations"
 
     def headers(self) -> dict[str, str]:
         key = credentials.require(self.provider.credentials[0], self.api_key, self.provider_id)
@@ -144,7 +200,7 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
     def create(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[dict, bool]:
         """POST /generations once; retried only on 429 (the API created nothing)."""
         for attempt in range(CREATE_ATTEMPTS):
-            response = self.call("POST", f"{self.base_url()}/generations", headers=headers, json=body)
+            response = self.call("POST", self.create_url(body), headers=headers, json=body)
             if response.status_code != 429:
                 break
             if attempt < CREATE_ATTEMPTS - 1 and self.cancelled.wait(retry_after(response, attempt)):
@@ -155,7 +211,8 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
                                  retry_after=retry_after(response, 0))
         if response.status_code != 200:
             raise self.error(response)
-        job = json_body(response).get("sdGenerationJob")
+        answer = json_body(response)
+        job = answer.get("sdGenerationJob") or answer.get("generate")  # v1 / v2
         if not isinstance(job, dict) or not job.get("generationId"):
             raise ProviderError(f"{LABEL} accepted the request but returned no generation id; check your "
                                 f"generations in the Leonardo app before retrying.", provider="leonardo")
@@ -226,7 +283,7 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
         return None
 
     def error(self, response: requests.Response) -> ProviderError | ContentPolicyError:
-        body = json_body(response)
+        body = json_body(response) or graphql_error(response)
         message = redact(str(body.get("error") or response.reason or ""), self.secrets())
         code = body.get("code")
         status = response.status_code
@@ -249,6 +306,19 @@ def json_body(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def graphql_error(response: requests.Response) -> dict[str, Any]:
+    """A v2 error list `[{"message", "extensions": {"code", "details": {"message"}}}]` as a v1-style error."""
+    try:
+        errors = response.json()
+    except ValueError:
+        return {}
+    if not isinstance(errors, list) or not errors or not isinstance(errors[0], dict):
+        return {}
+    extensions = errors[0].get("extensions") if isinstance(errors[0].get("extensions"), dict) else {}
+    details = extensions.get("details") if isinstance(extensions.get("details"), dict) else {}
+    return {"error": details.get("message") or errors[0].get("message"), "code": extensions.get("code")}
 
 
 def retry_after(response: requests.Response, attempt: int) -> float:

@@ -43,8 +43,10 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
                  style: str | None = None, response_format: str | None = "b64_json",
                  background: str | None = None, output_format: str | None = None,
                  output_compression: int | None = None, moderation: str | None = None,
-                 negative_prompt_fallback: str = "append", timeout: float = 120.0, max_retries: int = 2):
-        super().__init__(model)
+                 negative_prompt_fallback: str = "append", timeout: float = 120.0, max_retries: int = 2,
+                 complexity: str | None = None, frame_count: int | None = None,
+                 frame_duration_ms: int | None = None, allow_retired: bool = False):
+        super().__init__(model, allow_retired=allow_retired)
         self.api_key = api_key
         self.base_url = base_url
         self.organization = organization
@@ -56,6 +58,9 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
         self.output_format = output_format
         self.output_compression = output_compression
         self.moderation = moderation
+        self.complexity = complexity
+        self.frame_count = frame_count
+        self.frame_duration_ms = frame_duration_ms
         self.negative_prompt_fallback = negative_prompt_fallback
         self.timeout = timeout
         self.max_retries = max_retries
@@ -68,6 +73,8 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
             "size": self.image_size, "quality": self.quality, "style": self.style,
             "background": self.background, "output_format": self.output_format,
             "output_compression": self.output_compression, "moderation": self.moderation,
+            "complexity": self.complexity, "frame_count": self.frame_count,
+            "frame_duration_ms": self.frame_duration_ms,
         }
         options["response_format"] = self.wire_response_format()
         return options

@@ -14,8 +14,12 @@ An access key id or API key containing "invalid" (any case) is refused. Models l
 Errors: status, `x-amzn-ErrorType: <Name>:http://internal.amazon.com/coral/<namespace>/` and
 `{"message": ...}`; botocore reports the bare name as `e.response["Error"]["Code"]`.
 
-Check order: auth, model id (ValidationException), model access (AccessDeniedException), latency,
-rate_limit (ThrottlingException), model_not_ready (ModelNotReadyException), server_error
+Retired models (`bedrock_rules.RETIRED`) answer 404 ResourceNotFoundException "This model version has reached the
+end of its life..." as Bedrock does, when `emu.bedrock_end_of_life` is true (off unless set, so old examples and
+tests keep running against the emulator; `retired_models_end_of_life(emu)` turns it on).
+
+Check order: auth, model id (ValidationException), retired model (when on), model access (AccessDeniedException),
+latency, rate_limit (ThrottlingException), model_not_ready (ModelNotReadyException), server_error
 (InternalServerException), JSON body and `bedrock_rules`, content_policy, model_error, output_filter,
 success. So an invalid request never consumes a safety or model fault. Throttles carry no Retry-After
 (Bedrock sends none; botocore backs off on its own): a fault's `retry_after` is not used here.
@@ -37,7 +41,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from imagegen.emulator import images
-from imagegen.emulator.bedrock_rules import BedrockParams, BedrockValidationError, family_of, validate
+from imagegen.emulator.bedrock_rules import RETIRED, BedrockParams, BedrockValidationError, family_of, validate
 from imagegen.emulator.wire import Request, Response, json_response, route
 
 PROVIDERS = ("bedrock",)
@@ -65,6 +69,8 @@ INCOMPLETE_SIGNATURE = ("Authorization header requires 'Credential', 'SignedHead
                         "(AWS4-HMAC-SHA256).")
 WRONG_SERVICE = "Credential should be scoped to correct service: 'bedrock'. "
 BAD_MODEL = "The provided model identifier is invalid."
+END_OF_LIFE = ("This model version has reached the end of its life. Please refer to the AWS documentation for more "
+               "details.")
 DENIED = "You don't have access to the model with the specified model ID."
 BAD_JSON = "Malformed input request, please reformat your input and try again."
 THROTTLED = "Too many requests, please wait before trying again."
@@ -82,8 +88,13 @@ def env_vars(url: str) -> dict[str, str]:
     """What a shell exports to point boto3's `bedrock-runtime` client here (dummy credentials included).
     botocore reads the region from AWS_DEFAULT_REGION (other AWS SDKs and tools from AWS_REGION): both."""
     return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": url, "AWS_ACCESS_KEY_ID": "AKIAEMULATOR00000000",
-            "AWS_SECRET_ACCESS_KEY": "emulator-secret-access-key", "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1"}
+            "AWS_SECRET_ACCESS_KEY": "emulator-secret-access-key", "AWS_REGION": "us-west-2",
+            "AWS_DEFAULT_REGION": "us-west-2"}  # where the current Stability models are served
+
+
+def retired_models_end_of_life(emu: Any, on: bool = True) -> None:
+    """Make retired models answer 404 ResourceNotFoundException (end of life), as on Bedrock today."""
+    emu.bedrock_end_of_life = on
 
 
 def bedrock_error(name: str, message: str) -> Response:
@@ -124,6 +135,8 @@ def invoke(emu: Any, req: Request, match: re.Match[str]) -> Response:
     family = family_of(model)
     if family is None:
         return bedrock_error("ValidationException", BAD_MODEL)
+    if model in RETIRED and getattr(emu, "bedrock_end_of_life", False):
+        return bedrock_error("ResourceNotFoundException", END_OF_LIFE)
     if model in emu.bedrock_denied_models:
         return bedrock_error("AccessDeniedException", DENIED)
     req.hold(emu.faults.delay("bedrock"))

@@ -47,6 +47,18 @@ TASK_TYPES = ("TEXT_IMAGE", "INPAINTING", "OUTPAINTING", "IMAGE_VARIATION", "COL
 MAX_SEED_32 = 4294967295
 MAX_SEED_STABILITY_V3 = 4294967294  # providers.md, "Stability v3 body": seed 0-4294967294
 
+# Retired on Bedrock (providers.md, "Status in late 2026"): id -> retirement date (late-2025 ones unverified).
+RETIRED = {
+    "stability.stable-diffusion-xl-v1": "2025-05-20",
+    "stability.stable-diffusion-xl-v0": "2025-05-20",
+    "stability.sd3-large-v1:0": "2025-12-31",
+    "stability.stable-image-core-v1:0": "2025-12-31",
+    "stability.stable-image-ultra-v1:0": "2025-12-31",
+    "amazon.titan-image-generator-v1": "2026-06-30",
+    "amazon.titan-image-generator-v2:0": "2026-06-30",
+    "amazon.nova-canvas-v1:0": "2026-09-30",
+}
+
 FAMILIES = {
     "stability.stable-diffusion-xl-v1": "sdxl",
     "stability.stable-diffusion-xl-v0": "sdxl",

@@ -4,6 +4,7 @@ Routes (header `authorization: Bearer <key>`; a missing key or one containing "i
 `{"error": "Invalid authentication token", "path": "$", "code": "access-denied"}`):
 - `POST /api/rest/v1/generations`: create a job; body rules in `leonardo_rules`. Answers
   `{"sdGenerationJob": {"generationId", "apiCreditCost", "cost": {"amount", "unit": "DOLLARS"}}}`.
+- `POST /api/rest/v2/generations`: create a partner-model job (`leonardo_v2`), answered `{"generate": {...}}`.
 - `GET /api/rest/v1/generations/{id}`: `{"generations_by_pk": {...}}`; PENDING with no images for the
   first `emu.leonardo_pending_polls` polls of a job (the value when the job was created) and, with an
   injected latency L, until L seconds after the create arrived; then COMPLETE (or FAILED). An unknown id
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from imagegen.emulator import images
+from imagegen.emulator import images, leonardo_v2
 from imagegen.emulator.faults import format_seconds
 from imagegen.emulator.leonardo_rules import LeonardoParams, LeonardoValidationError, cost, credits, validate
 from imagegen.emulator.wire import Request, Response, json_response, route
@@ -43,6 +44,7 @@ PROVIDERS = ("leonardo",)
 FAULT_KINDS = {"leonardo": ("latency", "rate_limit", "server_error", "content_policy", "failed", "nsfw", "empty")}
 LABEL = "Leonardo.Ai"
 PREFIX = "/api/rest/v1"
+V2_PREFIX = "/api/rest/v2"  # partner models: create only (leonardo_v2); polled through v1
 DEFAULT_PENDING_POLLS = 1
 JOB_LIMIT = 1000
 IMAGE_FORMAT = "jpeg"
@@ -112,6 +114,35 @@ def create(emu: Any, req: Request, match: re.Match[str]) -> Response:
         return leonardo_error(400, failure.message)
     if emu.faults.take("leonardo", "content_policy") is not None:
         return leonardo_error(400, "content moderation filter: prompt rejected")
+    job = start_job(emu, req, params)
+    return json_response(200, {"sdGenerationJob": {"generationId": job.id, "apiCreditCost": credits(params),
+                                                   "cost": cost(params)}})
+
+
+def create_v2(emu: Any, req: Request, match: re.Match[str]) -> Response:
+    """v2 create (partner models, `leonardo_v2`): same auth, faults and job as v1; GraphQL-style errors."""
+    if (failure := auth_error(req)) is not None:
+        return failure
+    if (fault := emu.faults.take("leonardo", "rate_limit")) is not None:
+        return leonardo_error(429, "rate limit exceeded", "rate-limit",
+                              {"retry-after": format_seconds(fault.retry_after)})
+    if emu.faults.take("leonardo", "server_error") is not None:
+        return leonardo_v2.v2_error(500, "Internal server error", "INTERNAL_SERVER_ERROR")
+    if req.json_error or not req.body.strip():
+        return leonardo_v2.v2_error(400, "invalid JSON in the request body")
+    try:
+        params = leonardo_v2.validate_v2(req.json)
+    except LeonardoValidationError as failure:
+        return leonardo_v2.v2_error(400, failure.message)
+    if emu.faults.take("leonardo", "content_policy") is not None:
+        return leonardo_v2.v2_error(400, "content moderation filter: prompt rejected", "CONTENT_MODERATION")
+    job = start_job(emu, req, params)
+    return json_response(200, {"generate": {"generationId": job.id, "apiCreditCost": credits(params),
+                                            "cost": cost(params)}})
+
+
+def start_job(emu: Any, req: Request, params: LeonardoParams) -> Job:
+    """Store a new job (its outcome faults drawn now) and start rendering its images in the background."""
     outcome = next((kind for kind in OUTCOMES if emu.faults.take("leonardo", kind) is not None), None)
     seed = images.seed_for(params.prompt) if params.seed is None else params.seed
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
@@ -123,8 +154,7 @@ def create(emu: Any, req: Request, match: re.Match[str]) -> Response:
         emu.leonardo_jobs[job.id] = job
         while len(emu.leonardo_jobs) > JOB_LIMIT:
             emu.leonardo_jobs.pop(next(iter(emu.leonardo_jobs)))
-    return json_response(200, {"sdGenerationJob": {"generationId": job.id, "apiCreditCost": credits(params),
-                                                   "cost": cost(params)}})
+    return job
 
 
 def poll(emu: Any, req: Request, match: re.Match[str]) -> Response:
@@ -167,12 +197,13 @@ def describe(job: Job, status: str, generated: list[dict[str, Any]]) -> dict[str
 
 
 def not_found(req: Request) -> Response | None:
-    if req.path.startswith(PREFIX + "/"):
+    if req.path.startswith((PREFIX + "/", V2_PREFIX + "/")):
         return leonardo_error(404, f"resource not found: {req.method} {req.path}", "not-found")
     return None
 
 
 ROUTES = [
     route("POST", PREFIX + r"/generations", "leonardo", create),
+    route("POST", V2_PREFIX + r"/generations", "leonardo", create_v2),
     route("GET", PREFIX + r"/generations/(?P<id>[^/]+)", "leonardo", poll),
 ]

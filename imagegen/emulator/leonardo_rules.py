@@ -5,6 +5,13 @@ spells them (mixed snake/camel case) -- and returns the effective parameters, or
 `LeonardoValidationError` with a message naming the field. Unknown fields and JSON nulls are refused
 (drivers must omit unset fields); wrong types are refused (integers refuse 7.5 and booleans).
 
+Per model: the native models (`NATIVE`: Lucid, Phoenix, FLUX) require `contrast` (one of `CONTRASTS`) and take
+`styleUUID` (a known style), `enhancePrompt` (+ `enhancePromptInstruction`, only with it on), `ultra` (not on the
+FLUX models) and `alchemy` (Phoenix only, with contrast >= 2.5); they refuse the legacy fields (steps, guidance,
+`presetStyle`, `photoReal`, `scheduler`). The legacy (SDXL-era) models refuse the native-only fields and
+`contrast` (the catalog offers it on native models only; unverified on the real API). An id the
+emulator does not know is checked for types and ranges only.
+
 Defaults (*unverified*, kept here in one place): width x height `DEFAULT_SIZE` (512x512),
 `num_images` `DEFAULT_NUM_IMAGES` (4), `num_inference_steps` 15. A missing `modelId` is allowed
 (Leonardo then picks its default model) and reported back as null.
@@ -26,18 +33,46 @@ PRESET_STYLES = ("ANIME", "BOKEH", "CINEMATIC", "CINEMATIC_CLOSEUP", "CREATIVE",
                  "RENDER_3D", "RETRO", "SKETCH_BW", "SKETCH_COLOR", "STOCK_PHOTO", "VIBRANT", "UNPROCESSED")
 NO_ALCHEMY_STYLES = ("LEONARDO", "NONE")
 SCHEDULERS = ("KLMS", "EULER_ANCESTRAL_DISCRETE", "EULER_DISCRETE", "DDIM", "DPM_SOLVER", "PNDM", "LEONARDO")
-FLUX_MODELS = ("b2614463-296c-462a-9586-aafdb8f00e36", "1dd50843-d653-4516-a8e3-f0238ee453ff")
-MODEL_NAMES = {  # for image labels only; any other id passes through and is labelled by its id
-    "b2614463-296c-462a-9586-aafdb8f00e36": "Flux Dev",
-    "1dd50843-d653-4516-a8e3-f0238ee453ff": "Flux Schnell",
-    "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3": "Leonardo Phoenix 1.0",
+FLUX_MODELS = ("b2614463-296c-462a-9586-aafdb8f00e36", "1dd50843-d653-4516-a8e3-f0238ee453ff",
+               "28aeddf8-bd19-4803-80fc-79602d1a9989")
+NATIVE = {  # modelId -> (name, takes ultra, takes alchemy)
+    "7b592283-e8a7-4c5a-9ba6-d18c31f258b9": ("Lucid Origin", True, False),
+    "05ce0082-2d80-4a2d-8653-4d1c85e2418e": ("Lucid Realism", True, False),
+    "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3": ("Leonardo Phoenix 1.0", True, True),
+    "6b645e3a-d64f-4341-a6d8-7a3690fbf042": ("Leonardo Phoenix 0.9", True, True),
+    "28aeddf8-bd19-4803-80fc-79602d1a9989": ("FLUX.1 Kontext", False, False),
+    "b2614463-296c-462a-9586-aafdb8f00e36": ("Flux Dev", False, False),
+    "1dd50843-d653-4516-a8e3-f0238ee453ff": ("Flux Schnell", False, False),
+}
+LEGACY = {
     "b24e16ff-06e3-43eb-8d33-4416c2d75876": "Leonardo Lightning XL",
     "aa77f04e-3eec-4034-9c07-d0f619684628": "Leonardo Kino XL",
     "1e60896f-3c26-4296-8ecc-53e2afecc132": "Leonardo Diffusion XL",
+    "5c232a9e-9061-4777-980a-ddc8e65647c6": "Leonardo Vision XL",
+    "e71a1c2f-4f80-4800-934f-2c68979d8cc8": "Leonardo Anime XL",
+    "2067ae52-33fd-4a82-bb92-c2c55e7d2786": "AlbedoBase XL",
+    "16e7060a-803e-4df3-97ee-edcfa5dc9cc8": "SDXL 1.0",
     "6bef9f1b-29cb-40c7-b9df-32b51c1f67d3": "Leonardo Creative",
 }
+CONTRASTS = (1.0, 1.3, 1.8, 2.5, 3, 3.5, 4, 4.5)  # the OpenAPI enum; 3 / 3.5 / 4 are low / medium / high
+STYLE_UUIDS = frozenset((
+    "9fdc5e8c-4d13-49b4-9ce6-5a74cbb19177", "a5632c7c-ddbb-4e2f-ba34-8456ab3ac436",
+    "cc53f935-884c-40a0-b7eb-1f5c42821fb5", "6fedbf1f-4a17-45ec-84fb-92fe524a29ef",
+    "111dc692-d470-4eec-b791-3475abac4c46", "594c4a08-a522-4e0e-b7ff-e4dac4b6b622",
+    "85da2dcc-c373-464c-9a7a-5624359be859", "d574325d-1278-4fe2-974b-768525f253c3",
+    "97c20e5c-1af6-4d42-b227-54d03d8f0727", "335e6010-a75c-45d9-afc5-032c65e9180e",
+    "30c1d34f-e3a9-479a-b56f-c018bbc9c02a", "cadc8cd6-7838-4c99-b645-df76be8ba8d8",
+    "a2f7ea66-959b-4bbe-b508-6133238b76b6", "621e1c9a-6319-4bee-a12d-ae40659162fa",
+    "0d914779-c822-430a-b976-30075033f1c4", "556c1ee5-ec38-42e8-955a-1e82dad0ffa1",
+    "8e2bc543-6ee2-45f9-bcd9-594b6ce84dcd", "6105baa2-851b-446e-9db5-08a671a8c42f",
+    "5bdc3f2a-1be6-4d1c-8e77-992a30824a2c", "62736842-6e4b-4028-b79a-4f1a1606e893",
+    "dee282d3-891f-4f73-ba02-7f8131e5541b"))
+LEGACY_ONLY = ("num_inference_steps", "guidance_scale", "presetStyle", "photoReal", "scheduler")
+NATIVE_ONLY = ("styleUUID", "ultra", "enhancePrompt", "enhancePromptInstruction")
+ALCHEMY_MIN_CONTRAST = 2.5
 FIELDS = ("prompt", "modelId", "negative_prompt", "width", "height", "num_images", "num_inference_steps",
-          "guidance_scale", "seed", "presetStyle", "alchemy", "photoReal", "contrast", "scheduler", "tiling", "public")
+          "guidance_scale", "seed", "presetStyle", "alchemy", "photoReal", "contrast", "scheduler", "tiling",
+          "public", *NATIVE_ONLY)
 MAX_PROMPT = 1500
 MIN_SIDE, MAX_SIDE, SIDE_STEP = 32, 1536, 8
 DEFAULT_SIZE = (512, 512)
@@ -77,7 +112,9 @@ class LeonardoParams:
     def model_name(self) -> str:
         if self.model_id is None:
             return "default model"
-        return MODEL_NAMES.get(self.model_id, self.model_id)
+        if self.model_id in NATIVE:
+            return NATIVE[self.model_id][0]
+        return LEGACY.get(self.model_id, self.model_id)
 
 
 def validate(body: Any) -> LeonardoParams:
@@ -122,12 +159,42 @@ def validate(body: Any) -> LeonardoParams:
                                       f"only {' or '.join(NO_ALCHEMY_STYLES)} are accepted")
     if photo_real and not alchemy:
         raise LeonardoValidationError('invalid value for "photoReal": true needs "alchemy": true')
-    _number(body, "contrast", 1.0, 4.5)
+    _per_model(body, model_id)
     scheduler = _choice(body, "scheduler", SCHEDULERS)
     _typed(body, "tiling", bool)
     public = bool(_typed(body, "public", bool))
     return LeonardoParams(prompt, model_id, negative, width, height, num_images, steps, guidance, seed, style,
                           alchemy, photo_real, scheduler, public)
+
+
+def _per_model(body: dict[str, Any], model_id: str | None) -> None:
+    """The fields this model takes (see the module doc); contrast is checked for every model that gets one."""
+    contrast = _number(body, "contrast", 1.0, 4.5)
+    if contrast is not None and contrast not in CONTRASTS:
+        raise LeonardoValidationError(f'invalid value for "contrast": {contrast} is not one of '
+                                      f'{", ".join(f"{c:g}" for c in CONTRASTS)}')
+    style = _typed(body, "styleUUID", str)
+    if style is not None and style not in STYLE_UUIDS:
+        raise LeonardoValidationError(f'invalid value for "styleUUID": {style!r} is not a known style')
+    for name in ("ultra", "enhancePrompt"):
+        _typed(body, name, bool)
+    _typed(body, "enhancePromptInstruction", str)
+    if "enhancePromptInstruction" in body and body.get("enhancePrompt") is not True:
+        raise LeonardoValidationError('invalid value for "enhancePromptInstruction": it needs "enhancePrompt": true')
+    if model_id in NATIVE:
+        name, takes_ultra, takes_alchemy = NATIVE[model_id]
+        refused = [*LEGACY_ONLY, *(() if takes_ultra else ("ultra",)), *(() if takes_alchemy else ("alchemy",))]
+        if (field := next((f for f in refused if f in body), None)) is not None:
+            raise LeonardoValidationError(f'unexpected field "{field}": {name} does not support it')
+        if contrast is None:
+            raise LeonardoValidationError(f'missing required field "contrast" for {name} (3, 3.5 or 4)')
+        if body.get("alchemy") is True and contrast < ALCHEMY_MIN_CONTRAST:
+            raise LeonardoValidationError(f'invalid value for "contrast": {contrast} is under '
+                                          f"{ALCHEMY_MIN_CONTRAST:g}, which {name} with alchemy needs")
+    elif model_id is None or model_id in LEGACY:
+        if (field := next((f for f in (*NATIVE_ONLY, "contrast") if f in body), None)) is not None:
+            raise LeonardoValidationError(f'unexpected field "{field}": {LEGACY.get(model_id, "the default model")} '
+                                          f"(legacy generation) does not support it")
 
 
 def credits(params: LeonardoParams) -> int:

@@ -17,14 +17,17 @@ latency/rate_limit/server_error faults, JSON body and rules, content_policy faul
 from __future__ import annotations
 
 import base64
+import io
 import re
 import time
 from typing import Any
 from urllib.parse import unquote
 
+from PIL import Image, ImageChops
+
 from imagegen.emulator import images
 from imagegen.emulator.faults import Fault, format_seconds
-from imagegen.emulator.openai_rules import ImageParams, InvalidRequestError, family_of, usage, validate
+from imagegen.emulator.openai_rules import ImageParams, InvalidRequestError, serves, usage, validate
 from imagegen.emulator.wire import Request, Response, json_response, route
 
 PROVIDERS = ("openai", "azure")
@@ -105,7 +108,7 @@ def azure_auth(req: Request) -> Response | None:
 def azure_model(emu: Any, deployment: str) -> str | Response:
     """The model behind a deployment, or Azure's DeploymentNotFound answer."""
     model = emu.azure_deployments.get(deployment)
-    if model is None and family_of(deployment) is not None:
+    if model is None and serves(deployment):
         model = deployment
     if model is None:
         return azure_error(404, "DeploymentNotFound", NO_DEPLOYMENT)
@@ -129,7 +132,7 @@ def azure_deployment_generations(emu: Any, req: Request, match: re.Match[str]) -
     model = azure_model(emu, deployment)
     if isinstance(model, Response):
         return model
-    if family_of(model) == "gpt-image" and str(version)[:10] < AZURE_GPT_IMAGE_SINCE:
+    if str(version)[:10] < AZURE_GPT_IMAGE_SINCE:
         return azure_error(400, "BadRequest", f"Model '{model}' requires api-version {AZURE_VERSIONS[-1]} or "
                            f"later; got {version}.")
     return generate(emu, req, "azure", model=model, deployment=deployment)
@@ -170,37 +173,45 @@ def generate(emu: Any, req: Request, provider: str, *, model: str | None = None,
     try:
         params = validate(req.json, model, azure=provider == "azure")
     except InvalidRequestError as failure:
-        return openai_error(400, failure.message, failure.param, failure.code)
+        return openai_error(failure.status, failure.message, failure.param, failure.code)
     if emu.faults.take(provider, "content_policy") is not None:
         return policy_response(provider, params)
     text = images.caption(LABELS[provider], params.model, deployment)
     data = [make_item(emu, provider, params, text, index) for index in range(params.n)]
-    payload: dict[str, Any] = {"created": int(time.time()), "data": data}
-    if params.is_gpt_image:
-        payload.update(background=params.background, output_format=params.output_format,
-                       quality=params.quality, size=params.size, usage=usage(params))
+    payload: dict[str, Any] = {"created": int(time.time()), "data": data, "background": params.background,
+                               "output_format": params.output_format, "quality": params.quality,
+                               "size": params.size, "usage": usage(params)}
     return json_response(200, payload)
 
 
 def make_item(emu: Any, provider: str, params: ImageParams, text: str, index: int) -> dict[str, Any]:
+    """GPT image models always answer base64; Azure's docs say they carry no content-filter annotations."""
+    fmt = params.output_format
     data = images.make_image(params.prompt, width=params.width, height=params.height, text=text,
-                             fmt=params.output_format, compression=params.compression, index=index,
-                             transparent=params.background == "transparent")
-    item: dict[str, Any] = {}
-    if params.response_format == "url":
-        item["url"] = f"{emu.url}/files/{emu.images.put(data, params.output_format)}"
-    else:
-        item["b64_json"] = base64.b64encode(data).decode()
-    if params.family == "dall-e-3":
-        item["revised_prompt"] = revised_prompt(params.prompt)
-    if provider == "azure":
-        item["content_filter_results"] = {name: dict(SAFE) for name in AZURE_CATEGORIES}
-        item["prompt_filter_results"] = {name: dict(SAFE) for name in AZURE_CATEGORIES}
-    return item
+                             fmt=fmt if fmt in ("png", "jpeg", "webp") else "png", compression=params.compression,
+                             index=index, transparent=params.background == "transparent")
+    if fmt == "gif":
+        data = gif_bytes(data, params.frame_count, params.frame_duration_ms)
+    elif fmt == "svg":
+        data = svg_bytes(data, params.width, params.height)
+    return {"b64_json": base64.b64encode(data).decode()}
 
 
-def revised_prompt(prompt: str) -> str:
-    return "A detailed illustration of " + prompt
+def gif_bytes(png: bytes, frames: int, duration_ms: int) -> bytes:
+    """An animated GIF of `frames` frames, each the rendered picture rolled sideways a little further."""
+    picture = Image.open(io.BytesIO(png)).convert("RGB").quantize(256)  # one palette: frames encode fast
+    step = max(1, picture.width // frames)
+    images = [ImageChops.offset(picture, index * step, 0) for index in range(frames)]
+    buf = io.BytesIO()
+    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=duration_ms, loop=0)
+    return buf.getvalue()
+
+
+def svg_bytes(png: bytes, width: int, height: int) -> bytes:
+    """An SVG document wrapping the rendered picture."""
+    href = "data:image/png;base64," + base64.b64encode(png).decode()
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
+            f'<image href="{href}" width="{width}" height="{height}"/></svg>').encode()
 
 
 def fault_response(provider: str, fault: Fault) -> Response:
@@ -221,15 +232,11 @@ def policy_response(provider: str, params: ImageParams) -> Response:
     if provider == "azure":
         results = {name: dict(SAFE) for name in AZURE_CATEGORIES}
         results["violence"] = {"filtered": True, "severity": "high"}
-        revised = revised_prompt(params.prompt) if params.family == "dall-e-3" else None
         return azure_error(400, "content_policy_violation", message, inner_error={
-            "code": "ResponsibleAIPolicyViolation", "content_filter_results": results,
-            "revised_prompt": revised})
-    if params.is_gpt_image:
-        return openai_error(400, "Your request was rejected by the safety system. If you believe this is an "
-                            "error, contact us at help.openai.com.", None, "moderation_blocked",
-                            "image_generation_user_error")
-    return openai_error(400, message, None, "content_policy_violation")
+            "code": "ResponsibleAIPolicyViolation", "content_filter_results": results, "revised_prompt": None})
+    return openai_error(400, "Your request was rejected by the safety system. If you believe this is an "
+                        "error, contact us at help.openai.com.", None, "moderation_blocked",
+                        "image_generation_user_error")
 
 
 def not_found(req: Request) -> Response | None:

@@ -1,17 +1,17 @@
 """Body rules of `images/generations` for OpenAI and Azure OpenAI (providers.md, "OpenAI Images").
 
-`validate(body, model)` checks a request body exactly as strictly as the table in providers.md and
-returns the effective parameters, or raises `InvalidRequestError` with the OpenAI error fields
-(message naming the parameter and its allowed values, `param`, `code`).
+`validate(body, model)` checks a request body exactly as strictly as the tables in providers.md, per model, and
+returns the effective parameters, or raises `InvalidRequestError` with the OpenAI error fields (message naming the
+parameter and its allowed values, `param`, `code`, HTTP `status`).
 
-Models: `dall-e-2`, `dall-e-3`, and every id starting with `gpt-image` (gpt-image-1, -1-mini, -1.5,
--2 and future ones, all checked with the gpt-image rules; the free WxH sizes only for `gpt-image-2`
-and its dated snapshots `gpt-image-2-YYYY-MM-DD`). A missing model means `dall-e-2`, the API's
-default. Any other model id is rejected with `param: "model"`, as the real API rejects ids it does
-not serve; when a new family appears, add it here.
-Fields outside providers.md are `unknown_parameter`, except the generic `user`,
-`safety_identifier` (strings) and `stream` (only false: the emulator does not stream). A JSON null
-counts as "not sent", as the SDK omits unset fields.
+Models: the GPT image ids of `MODELS` (their sizes, qualities and output formats). A retired id (`RETIRED`:
+gpt-image-1, dall-e-2, dall-e-3) answers 404 `model_not_found` before the body is read: providers.md expects "404
+`model_not_found` or 400" (unverified); 404 is what the emulator chose. A missing model is a 400 with
+`param: "model"` (the server's old default, dall-e-2, is retired). Any other id is rejected with `param: "model"`,
+as the real API rejects ids it does not serve, except future `gpt-image*` ids, checked with the base GPT image
+rules (standard sizes, low to high quality, png/jpeg/webp); when a new model appears, add it here.
+Fields outside providers.md are `unknown_parameter`, except the generic `user`, `safety_identifier` (strings) and
+`stream` (only false: the emulator does not stream). A JSON null counts as "not sent", as the SDK omits unset fields.
 """
 
 from __future__ import annotations
@@ -21,50 +21,56 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_MODEL = "dall-e-2"
-GPT_ONLY = ("output_format", "output_compression", "background", "moderation", "partial_images")
-DALL_E_ONLY = ("response_format", "style")
-KNOWN_FIELDS = frozenset(("model", "prompt", "n", "size", "quality", "user", "safety_identifier", "stream")
-                         + GPT_ONLY + DALL_E_ONLY)
-GPT_IMAGE_2 = re.compile(r"gpt-image-2(-[0-9]{4}-[0-9]{2}-[0-9]{2})?")
+KNOWN_FIELDS = frozenset(("model", "prompt", "n", "size", "quality", "user", "safety_identifier", "stream",
+                          "output_format", "output_compression", "background", "moderation", "partial_images",
+                          "complexity", "frame_count", "frame_duration_ms", "svg"))
 FREE_SIZE_MAX_SIDE, FREE_SIZE_MAX_PIXELS = 3840, 3840 * 2160
+MAX_PROMPT, MAX_N = 32000, 10
+STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
+QUALITIES = ("low", "medium", "high", "auto")
+MAX_QUALITIES = ("low", "medium", "high", "xhigh", "max", "auto")
+FORMATS = ("png", "jpeg", "webp")
+PREVIEW_FORMATS = FORMATS + ("gif", "svg")  # gif and svg need preview access: which models have it is unverified
+AZURE_FORMATS = ("png", "jpeg")  # documented for gpt-image-1 on Azure; for 2.x unverified
+SVG_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+MAX_FRAME_MS = 655350
 
-# output tokens of one gpt-image image by size and quality ("auto" counts as medium)
+# output tokens of one gpt-image image by size and quality ("auto" counts as medium; xhigh/max: unverified guesses)
 OUTPUT_TOKENS = {
-    (1024, 1024): {"low": 272, "medium": 1056, "high": 4160},
-    (1536, 1024): {"low": 408, "medium": 1584, "high": 6240},
-    (1024, 1536): {"low": 408, "medium": 1584, "high": 6240},
+    (1024, 1024): {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320},
+    (1536, 1024): {"low": 408, "medium": 1584, "high": 6240, "xhigh": 9360, "max": 12480},
+    (1024, 1536): {"low": 408, "medium": 1584, "high": 6240, "xhigh": 9360, "max": 12480},
 }
 
 
 @dataclass(frozen=True)
-class Family:
-    name: str
-    max_prompt: int
-    max_n: int
-    sizes: tuple[str, ...]
-    default_size: str
-    qualities: tuple[str, ...]
-    default_quality: str
-    styles: tuple[str, ...] = ()
+class ModelRules:
+    free_sizes: bool = False
+    qualities: tuple[str, ...] = QUALITIES
+    formats: tuple[str, ...] = FORMATS
 
 
-FAMILIES = {
-    "dall-e-2": Family("dall-e-2", 1000, 10, ("256x256", "512x512", "1024x1024"), "1024x1024",
-                       ("standard",), "standard"),
-    "dall-e-3": Family("dall-e-3", 4000, 1, ("1024x1024", "1792x1024", "1024x1792"), "1024x1024",
-                       ("standard", "hd"), "standard", ("vivid", "natural")),
-    "gpt-image": Family("gpt-image", 32000, 10, ("1024x1024", "1536x1024", "1024x1536", "auto"), "auto",
-                        ("low", "medium", "high", "auto"), "auto"),
+GPT_2 = ModelRules(free_sizes=True, formats=PREVIEW_FORMATS)
+GPT_25 = ModelRules(free_sizes=True, qualities=MAX_QUALITIES, formats=PREVIEW_FORMATS)
+GPT_26 = ModelRules(formats=PREVIEW_FORMATS)  # free sizes and xhigh/max not listed (unverified)
+GPT_1X = ModelRules()
+MODELS = {
+    "gpt-image-2": GPT_2, "gpt-image-2-2026-04-21": GPT_2,
+    "gpt-image-2.5-sunburst": GPT_25, "gpt-image-2.5-sunburst-2026-09-08": GPT_25,
+    "gpt-image-2.5-flare": GPT_25, "gpt-image-2.5-flare-2026-09-08": GPT_25,
+    "gpt-image-2.6-sunburst": GPT_26, "gpt-image-2.6-flare": GPT_26,
+    "gpt-image-1.5": GPT_1X, "gpt-image-1.5-2025-12-16": GPT_1X, "gpt-image-1-mini": GPT_1X,
+    "chatgpt-image-latest": GPT_1X,
 }
+RETIRED = ("gpt-image-1", "dall-e-2", "dall-e-3")
 
 
 class InvalidRequestError(Exception):
-    """A 400 `invalid_request_error` with the OpenAI error fields."""
+    """An `invalid_request_error` with the OpenAI error fields (400 unless `status` says otherwise)."""
 
-    def __init__(self, message: str, param: str | None, code: str | None):
+    def __init__(self, message: str, param: str | None, code: str | None, status: int = 400):
         super().__init__(message)
-        self.message, self.param, self.code = message, param, code
+        self.message, self.param, self.code, self.status = message, param, code, status
 
 
 @dataclass
@@ -72,67 +78,56 @@ class ImageParams:
     """The effective parameters of a valid request ("auto" and defaults resolved)."""
 
     model: str
-    family: str
     prompt: str
     n: int
     width: int
     height: int
     quality: str
-    style: str | None = None
-    response_format: str = "b64_json"
     output_format: str = "png"
     compression: int | None = None
     background: str = "opaque"
+    response_format: str = "b64_json"
+    frame_count: int = 9  # gif only
+    frame_duration_ms: int = 200  # gif only: rounded to 10 ms, capped at MAX_FRAME_MS
 
     @property
     def size(self) -> str:
         return f"{self.width}x{self.height}"
 
-    @property
-    def is_gpt_image(self) -> bool:
-        return self.family == "gpt-image"
+
+def serves(model: str) -> bool:
+    """Whether a model id is one the emulator knows (served or retired)."""
+    return model in MODELS or model in RETIRED
 
 
-def family_of(model: str) -> str | None:
-    """"dall-e-2", "dall-e-3", "gpt-image", or None for an id the emulator does not serve."""
-    if model in ("dall-e-2", "dall-e-3"):
-        return model
-    return "gpt-image" if model.startswith("gpt-image") else None
+def retired_error(model: str) -> InvalidRequestError:
+    return InvalidRequestError(f"The model `{model}` does not exist or you do not have access to it.", "model",
+                               "model_not_found", status=404)
 
 
 def validate(body: dict[str, Any], model: str | None = None, *, azure: bool = False) -> ImageParams:
     """Check `body`; `model` overrides the body's (Azure deployments). Raises InvalidRequestError."""
     fields = {key: value for key, value in body.items() if value is not None}
+    if model is None:
+        if "model" not in fields:
+            raise InvalidRequestError("Missing required parameter: 'model'.", "model", "missing_required_parameter")
+        model = _typed(fields, "model", str, "")
+    if model in RETIRED:
+        raise retired_error(model)
+    rules = MODELS.get(model) or (GPT_1X if model.startswith("gpt-image") else None)  # a future id: base rules
+    if rules is None:
+        raise InvalidRequestError(f"Invalid value: '{model}'. Supported values are: {_listing(tuple(MODELS))}.",
+                                  "model", "invalid_value")
     for name in fields:
         if name not in KNOWN_FIELDS:
             raise InvalidRequestError(f"Unknown parameter: '{name}'.", name, "unknown_parameter")
-    if model is None:
-        model = _typed(fields, "model", str, DEFAULT_MODEL)
-    family_name = family_of(model)
-    if family_name is None:
-        known = ("dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2")
-        raise InvalidRequestError(f"Invalid value: '{model}'. Supported values are: {_listing(known)}.",
-                                  "model", "invalid_value")
-    family = FAMILIES[family_name]
-    not_for_model = DALL_E_ONLY if family.name == "gpt-image" else GPT_ONLY
-    if family.name != "gpt-image" and not family.styles:
-        not_for_model += ("style",)
-    for name in not_for_model:
-        if name in fields:
-            raise InvalidRequestError(f"Unknown parameter: '{name}'. It is not supported by model '{model}'.",
-                                      name, "unknown_parameter")
-    prompt = _prompt(fields, family)
-    n = _n(fields, family, model)
-    width, height = _size(fields, family, model)
-    quality = _choice(fields, "quality", family.qualities, family.default_quality)
+    prompt = _prompt(fields)
+    n = _n(fields)
+    width, height = _size(fields, rules, model)
+    quality = _choice(fields, "quality", rules.qualities, "auto")
     _check_generic(fields)
-    params = ImageParams(model, family.name, prompt, n, width, height, quality)
-    if family.name == "gpt-image":
-        _gpt_options(fields, params, azure)
-        params.quality = "medium" if quality == "auto" else quality
-    else:
-        params.style = _choice(fields, "style", family.styles, "vivid") if family.styles else None
-        params.response_format = _choice(fields, "response_format", ("url", "b64_json"), "url")
+    params = ImageParams(model, prompt, n, width, height, "medium" if quality == "auto" else quality)
+    _gpt_options(fields, params, AZURE_FORMATS if azure else rules.formats)
     return params
 
 
@@ -150,7 +145,7 @@ def usage(params: ImageParams) -> dict[str, Any]:
             "total_tokens": text_tokens + output}
 
 
-def _prompt(fields: dict[str, Any], family: Family) -> str:
+def _prompt(fields: dict[str, Any]) -> str:
     if "prompt" not in fields:
         raise InvalidRequestError("Missing required parameter: 'prompt'.", "prompt",
                                   "missing_required_parameter")
@@ -158,39 +153,35 @@ def _prompt(fields: dict[str, Any], family: Family) -> str:
     if not prompt:
         raise InvalidRequestError("Invalid 'prompt': string too short. Expected a string with minimum length "
                                   "1, but got an empty string instead.", "prompt", "string_below_min_length")
-    if len(prompt) > family.max_prompt:
+    if len(prompt) > MAX_PROMPT:
         raise InvalidRequestError(f"Invalid 'prompt': string too long. Expected a string with maximum length "
-                                  f"{family.max_prompt}, but got a string with length {len(prompt)} instead.",
+                                  f"{MAX_PROMPT}, but got a string with length {len(prompt)} instead.",
                                   "prompt", "string_above_max_length")
     return prompt
 
 
-def _n(fields: dict[str, Any], family: Family, model: str) -> int:
+def _n(fields: dict[str, Any]) -> int:
     n = _typed(fields, "n", int, 1)
     if n < 1:
         raise InvalidRequestError(f"Invalid 'n': integer below minimum value. Expected a value >= 1, but got "
                                   f"{n} instead.", "n", "integer_below_min_value")
-    if family.max_n == 1 and n != 1:
-        raise InvalidRequestError(f"Invalid 'n': you must provide n=1 for model '{model}'.", "n",
-                                  "invalid_value")
-    if n > family.max_n:
+    if n > MAX_N:
         raise InvalidRequestError(f"Invalid 'n': integer above maximum value. Expected a value <= "
-                                  f"{family.max_n}, but got {n} instead.", "n", "integer_above_max_value")
+                                  f"{MAX_N}, but got {n} instead.", "n", "integer_above_max_value")
     return n
 
 
-def _size(fields: dict[str, Any], family: Family, model: str) -> tuple[int, int]:
-    size = _typed(fields, "size", str, family.default_size)
-    if size == "auto" and "auto" in family.sizes:
+def _size(fields: dict[str, Any], rules: ModelRules, model: str) -> tuple[int, int]:
+    size = _typed(fields, "size", str, "auto")
+    if size == "auto":
         return 1024, 1024
-    if size in family.sizes:
+    if size in STANDARD_SIZES:
         width, height = size.split("x")
         return int(width), int(height)
-    free = GPT_IMAGE_2.fullmatch(model) is not None
-    if free and (parsed := _free_size(size)) is not None:
+    if rules.free_sizes and (parsed := _free_size(size)) is not None:
         return parsed
-    message = f"Invalid value: '{size}'. Supported values are: {_listing(family.sizes)}"
-    if free:
+    message = f"Invalid value: '{size}'. Supported values are: {_listing(STANDARD_SIZES)}"
+    if rules.free_sizes:
         message += (", or WIDTHxHEIGHT with both sides multiples of 16, aspect ratio between 1:3 and 3:1, "
                     f"each side at most {FREE_SIZE_MAX_SIDE} and at most {FREE_SIZE_MAX_PIXELS} pixels "
                     "(3840x2160)")
@@ -207,29 +198,83 @@ def _free_size(size: str) -> tuple[int, int] | None:
     return (width, height) if ok else None
 
 
-def _gpt_options(fields: dict[str, Any], params: ImageParams, azure: bool) -> None:
-    formats = ("png", "jpeg") if azure else ("png", "jpeg", "webp")
-    params.output_format = _choice(fields, "output_format", formats, "png")
+def _gpt_options(fields: dict[str, Any], params: ImageParams, formats: tuple[str, ...]) -> None:
+    fmt = params.output_format = _choice(fields, "output_format", formats, "png")
     if "output_compression" in fields:
         compression = _typed(fields, "output_compression", int, 100)
         if not 0 <= compression <= 100:
             raise InvalidRequestError(f"Invalid 'output_compression': expected a value between 0 and 100, "
                                       f"but got {compression} instead.", "output_compression",
                                       "invalid_value")
-        if params.output_format == "png":
+        if fmt not in ("jpeg", "webp"):
             raise InvalidRequestError("Invalid 'output_compression': it is only supported with output_format "
                                       "'jpeg' or 'webp'.", "output_compression", "invalid_value")
         params.compression = compression
     background = _choice(fields, "background", ("transparent", "opaque", "auto"), "auto")
-    if background == "transparent" and params.output_format == "jpeg":
-        raise InvalidRequestError("Invalid 'background': 'transparent' needs output_format 'png' or 'webp', "
-                                  "not 'jpeg'.", "background", "invalid_value")
+    if background == "transparent" and fmt not in ("png", "webp"):
+        raise InvalidRequestError(f"Invalid 'background': 'transparent' needs output_format 'png' or 'webp', "
+                                  f"not '{fmt}'.", "background", "invalid_value")
     params.background = "opaque" if background == "auto" else background
     _choice(fields, "moderation", ("low", "auto"), "auto")
+    _choice(fields, "complexity", ("low", "medium", "high"), "medium")
     partial = _typed(fields, "partial_images", int, 0)
     if not 0 <= partial <= 3:
         raise InvalidRequestError(f"Invalid 'partial_images': expected a value between 0 and 3, but got "
                                   f"{partial} instead.", "partial_images", "invalid_value")
+    params.frame_count, params.frame_duration_ms = _gif_options(fields, fmt)
+    _svg_options(fields, fmt, params.n)
+
+
+def _only_with(fields: dict[str, Any], names: tuple[str, ...], fmt: str, needed: str) -> None:
+    for name in names:
+        if name in fields and fmt != needed:
+            raise InvalidRequestError(f"Invalid '{name}': it is only supported with output_format '{needed}'.",
+                                      name, "invalid_value")
+
+
+def _gif_options(fields: dict[str, Any], fmt: str) -> tuple[int, int]:
+    _only_with(fields, ("frame_count", "frame_duration_ms"), fmt, "gif")
+    frames = _typed(fields, "frame_count", int, 9)
+    if not 2 <= frames <= 16:
+        raise InvalidRequestError(f"Invalid 'frame_count': expected a value between 2 and 16, but got {frames} "
+                                  "instead.", "frame_count", "invalid_value")
+    duration = _typed(fields, "frame_duration_ms", int, 200)
+    if duration < 1:  # the minimum is unverified; values above 655350 are capped, not refused
+        raise InvalidRequestError(f"Invalid 'frame_duration_ms': expected a value >= 1, but got {duration} "
+                                  "instead.", "frame_duration_ms", "invalid_value")
+    if fmt == "gif" and "partial_images" in fields:
+        raise InvalidRequestError("Invalid 'partial_images': GIF output does not support partial images.",
+                                  "partial_images", "invalid_value")
+    return frames, min(MAX_FRAME_MS, round(duration / 10) * 10 or 10)
+
+
+def _svg_options(fields: dict[str, Any], fmt: str, n: int) -> None:
+    _only_with(fields, ("svg",), fmt, "svg")
+    if fmt != "svg":
+        return
+    if n != 1:
+        raise InvalidRequestError(f"Invalid 'n': SVG output requires n=1, but got {n} instead.", "n",
+                                  "invalid_value")
+    if "partial_images" in fields:
+        raise InvalidRequestError("Invalid 'partial_images': SVG output does not support partial images.",
+                                  "partial_images", "invalid_value")
+    if "svg" not in fields:
+        return
+    svg = fields["svg"]
+    if not isinstance(svg, dict) or set(svg) - {"model", "reasoning"}:
+        raise InvalidRequestError("Invalid 'svg': expected an object with 'model' and optional 'reasoning'.",
+                                  "svg", "invalid_value")
+    if not isinstance(svg.get("model"), str) or not svg["model"]:
+        raise InvalidRequestError("Missing required parameter: 'svg.model'.", "svg.model",
+                                  "missing_required_parameter")
+    reasoning = svg.get("reasoning")
+    if reasoning is None:
+        return
+    if not isinstance(reasoning, dict) or set(reasoning) - {"effort"}:
+        raise InvalidRequestError("Invalid 'svg.reasoning': expected an object with 'effort'.", "svg.reasoning",
+                                  "invalid_value")
+    if reasoning.get("effort") is not None:
+        _choice({"svg.reasoning.effort": reasoning["effort"]}, "svg.reasoning.effort", SVG_EFFORTS, "medium")
 
 
 def _check_generic(fields: dict[str, Any]) -> None:

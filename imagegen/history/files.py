@@ -48,7 +48,8 @@ def thumbnail_key(sha256: str) -> str:
 
 
 def make_thumbnail(value: bytes) -> bytes:
-    """A JPEG (RGB, quality 80) whose longest side is at most 256 px; transparency goes on white."""
+    """A JPEG (RGB, quality 80) whose longest side is at most 256 px; transparency goes on white. An animated GIF
+    gives its first frame (what Pillow opens)."""
     with Image.open(io.BytesIO(value)) as source:
         source.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # fast path for JPEG; no-op otherwise
         ImageOps.exif_transpose(source, in_place=True)  # in place: no copy of the full-size picture

@@ -38,7 +38,8 @@ def option_widget(option: Option, key: str) -> Any:
             choices.append(current)  # a custom value typed earlier (e.g. a gpt-image-2 size), or a re-run's
         return st.selectbox(label, choices, index=choices.index(option.default) if option.default in choices else 0,
                             key=key, help=help, format_func=lambda v: UNSET if v is None else str(v),
-                            accept_new_options=not option.strict_choices, persist_state="session")
+                            accept_new_options=not option.strict_choices and option.kind is str,
+                            persist_state="session")  # typed text is a str: numbers are picked, not typed
     if option.kind in (int, float):
         return number_widget(option, key, label, help)
     drop_unshowable(key, lambda v: isinstance(v, str))

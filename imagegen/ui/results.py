@@ -64,8 +64,11 @@ def from_history(store, run_id: int, generation) -> dict[str, Any]:
 def display_format(mime_or_format: str | None) -> str:
     """The `output_format` that makes st.image show the provider's bytes as they are. Its default ("auto")
     re-encodes every PNG without alpha as a JPEG at quality 90: slower, and not the image being compared.
-    WEBP (not a format st.image serves) becomes a lossless PNG."""
-    return "JPEG" if (mime_or_format or "").lower() in ("image/jpeg", "jpeg", "jpg") else "PNG"
+    WEBP (not a format st.image serves) becomes a lossless PNG; a GIF is served as it is."""
+    kind = (mime_or_format or "").lower()
+    if kind in ("image/gif", "gif"):
+        return "auto"  # Streamlit passes a GIF through as it is (animated); "PNG" would keep its first frame only
+    return "JPEG" if kind in ("image/jpeg", "jpeg", "jpg") else "PNG"
 
 
 def caption(item: dict[str, Any]) -> str:

@@ -16,7 +16,21 @@ def model_label(provider: catalog.Provider, model_id: str) -> str:
     model = provider.model(model_id)
     if model is None:
         return model_id
+    if model.retired:
+        return f"{model.label} (retired)"
+    if model.status == "deprecated":
+        return f"{model.label} (deprecated until {model.status_date})" if model.status_date else \
+            f"{model.label} (deprecated)"
     return f"{model.label} (legacy)" if model.legacy else model.label
+
+
+def model_choices(provider: catalog.Provider, current: str | None) -> list[str]:
+    """The picker's model ids: retired models hidden, except the current value (e.g. a History re-run of one),
+    which stays so the slot shows it and Generate says "retired on DATE — use X"."""
+    model_ids = [m.id for m in provider.models if not m.retired]
+    if current and current not in model_ids:
+        model_ids.append(current)  # a retired model, or a re-run of a model id the catalog does not list
+    return model_ids
 
 
 def credential_line(status: CredentialStatus, emulate: bool, provider_id: str) -> None:
@@ -37,10 +51,7 @@ def slot_card(position: int, sid: int, statuses: dict[str, CredentialStatus], em
                                    format_func=lambda pid: catalog.PROVIDERS[pid].label,
                                    on_change=state.provider_changed, args=(sid,), persist_state="session")
         provider = catalog.get_provider(provider_id)
-        model_ids = [m.id for m in provider.models]
-        current = st.session_state.get(state.model_key(sid))
-        if current and current not in model_ids:
-            model_ids.append(current)  # e.g. a re-run of a model id the catalog does not list
+        model_ids = model_choices(provider, st.session_state.get(state.model_key(sid)))
         model_id = st.selectbox("Model", model_ids, key=state.model_key(sid),
                                 format_func=lambda mid: model_label(provider, mid), persist_state="session")
         credential_line(statuses[provider_id], emulate, provider_id)

@@ -17,12 +17,9 @@ from imagegen.rules import Ruleset
 from imagegen.slots import SlotSpec
 
 PREFIX = "cmp."
-DEFAULT_SLOTS = (
-    ("local", "procedural-v1"),
-    ("openai", "gpt-image-1"),
-    ("bedrock", "stability.stable-diffusion-xl-v1"),
-    ("leonardo", "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"),
-)
+# (provider, model) of the first page: each provider's default model, which the catalog keeps active.
+DEFAULT_SLOTS = tuple((provider, catalog.get_provider(provider).default_model)
+                      for provider in ("local", "openai", "bedrock", "leonardo"))
 DEFAULT_PROMPT = "a red fox in a green forest at sunset"
 
 

@@ -24,8 +24,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 KEY_VARS = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_AD_TOKEN",
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "LEONARDO_API_KEY",
-            "OPENAI_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "LEONARDO_API_BASE", "IMAGEGEN_DATABASE_URL")
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+            "AWS_BEARER_TOKEN_BEDROCK", "LEONARDO_API_KEY", "OPENAI_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+            "LEONARDO_API_BASE", "IMAGEGEN_DATABASE_URL")
 
 
 def free_port() -> int:

@@ -15,6 +15,8 @@ from imagegen.history import HistoryStore
 
 from .conftest import ARTIFACTS, CHROMIUM_ARGS, shoot
 
+KINO = "aa77f04e-3eec-4034-9c07-d0f619684628"
+
 
 def css(key: str) -> str:
     """The class Streamlit gives the element of a widget with this key."""
@@ -106,7 +108,7 @@ def test_settings_survive_history_and_a_reload(page):
     type_into(page, "cmp.prompt", "a lighthouse on a cliff")
     type_into(page, "cmp.rs.pos.4.rules", "oil painting\nwide angle")
     type_into(page, "cmp.rs.neg.5.rules", "people\nboats")
-    choose(page, "cmp.slot.1.model", "GPT Image 1.5")
+    choose(page, "cmp.slot.1.model", "GPT Image 2.5 Sunburst")
     page.get_by_role("button", name="Add provider slot").click()
     wait_idle(page)
     page.get_by_role("button", name="Add provider slot").click()
@@ -114,7 +116,7 @@ def test_settings_survive_history_and_a_reload(page):
     choose(page, "cmp.slot.6.provider", "Amazon Bedrock")
     choose(page, "cmp.slot.7.provider", "Leonardo.Ai")
     before = snapshot(page)
-    assert before[0] == "a lighthouse on a cliff" and before[4] == "GPT Image 1.5"
+    assert before[0] == "a lighthouse on a cliff" and before[4] == "GPT Image 2.5 Sunburst"
     assert before[3][4:] == ["Amazon Bedrock", "Leonardo.Ai"]
     shoot(page, "trust-01-customised")
 
@@ -137,23 +139,23 @@ def test_settings_survive_history_and_a_reload(page):
 
 def test_out_of_range_values_block_generate_and_no_value_gives_a_traceback(page, app_data_dir):
     before = runs(app_data_dir)
-    open_options(page, 2)  # Bedrock SDXL
-    type_into(page, "cmp.slot.2.stability.stable-diffusion-xl-v1.opt.cfg_scale", "99")
-    type_into(page, "cmp.slot.2.stability.stable-diffusion-xl-v1.opt.steps", "500")
-    assert value(page, "cmp.slot.2.stability.stable-diffusion-xl-v1.opt.cfg_scale") == "99.00"
-    card = page.locator(css("slot-card-2"))
-    card.get_by_text("option 'cfg_scale' = 99.0 is not accepted").wait_for()
+    choose(page, "cmp.slot.3.model", "Leonardo Kino XL (legacy)")  # a model with guidance and steps
+    open_options(page, 3)
+    type_into(page, f"cmp.slot.3.{KINO}.opt.guidance_scale", "99")
+    type_into(page, f"cmp.slot.3.{KINO}.opt.steps", "500")
+    assert value(page, f"cmp.slot.3.{KINO}.opt.guidance_scale") == "99.00"
+    card = page.locator(css("slot-card-3"))
+    card.get_by_text("option 'guidance_scale' = 99.0 is not accepted").wait_for()
     card.get_by_text("option 'steps' = 500 is not accepted").wait_for()
     page.get_by_role("button", name="Generate").click()
     wait_idle(page)
     page.get_by_text("Nothing was sent or saved").wait_for()
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
-    assert any("Slot 3" in e and "cfg_scale" in e and "from 0 to 35" in e for e in errors), errors
+    assert any("Slot 4" in e and "guidance_scale" in e and "from 1 to 20" in e for e in errors), errors
     assert runs(app_data_dir) == before
     shoot(page, "trust-04-out-of-range")
 
-    choose(page, "cmp.slot.1.model", "GPT Image 2")
-    open_options(page, 1)
+    open_options(page, 1)  # OpenAI GPT Image 2, which takes free sizes
     for size in ("0x0", "16x0"):
         select = page.locator(css("cmp.slot.1.gpt-image-2.opt.size")).get_by_role("combobox")
         select.click()

@@ -20,13 +20,32 @@ from imagegen.errors import (
 from .conftest import AWS_KEY_ID
 
 SDXL = "stability.stable-diffusion-xl-v1"
-SD3 = "stability.sd3-large-v1:0"
+SD3 = "stability.sd3-5-large-v1:0"
+CORE = "stability.stable-image-core-v1:1"
 TITAN = "amazon.titan-image-generator-v1"
 NOVA = "amazon.nova-canvas-v1:0"
+# SDXL, Titan and Nova are retired: their body shapes are still tested, sent with allow_retired=True.
 
 
 def bedrock(model, model_driver, **kwargs):
+    kwargs.setdefault("allow_retired", True)
     return AmazonBedrockImageGenerationDriver(model=model, image_generation_model_driver=model_driver, **kwargs)
+
+
+def test_retired_model_is_refused_before_any_request_unless_allowed(bedrock_env):
+    with pytest.raises(InvalidOptionsError, match="2025-05-20.*stability.sd3-5-large-v1:0") as info:
+        bedrock(SDXL, BedrockStableDiffusionImageGenerationModelDriver(), allow_retired=False).run_text_to_image(["x"])
+    assert info.value.field == "model" and bedrock_env.requests == []
+
+
+def test_retired_model_answers_end_of_life_when_the_emulator_enforces_it(bedrock_env):
+    bedrock_env.bedrock_end_of_life = True
+    try:
+        with pytest.raises(ProviderError, match="end of its life.*Use stability.stable-image-core-v1:1") as info:
+            bedrock(TITAN, BedrockTitanImageGenerationModelDriver()).run_text_to_image(["x"])
+    finally:
+        bedrock_env.bedrock_end_of_life = False
+    assert info.value.status == 404
 
 
 def test_sdxl_weights_seed_zero_and_omitted_nulls(bedrock_env):
@@ -71,7 +90,7 @@ def test_sd3_flat_body_percent_encoded_path_and_aspect_ratio_mapping(bedrock_env
     artifact = bedrock(SD3, model_driver, image_width=1280, image_height=720, seed=0).run_text_to_image(
         ["a harbour at dawn"], ["fog"])
     request = bedrock_env.last_request("bedrock")
-    assert request.path == "/model/stability.sd3-large-v1%3A0/invoke"
+    assert request.path == "/model/stability.sd3-5-large-v1%3A0/invoke"
     assert request.json == {"prompt": "a harbour at dawn", "negative_prompt": "fog", "aspect_ratio": "16:9",
                             "seed": 0, "output_format": "jpeg"}
     assert artifact.format == "jpeg" and artifact.width > artifact.height
@@ -181,37 +200,37 @@ def test_validation_exception_from_the_service_is_invalid_options(bedrock_env):
 
 def test_throttling_is_retried_then_succeeds(bedrock_env):
     bedrock_env.inject("bedrock", "rate_limit", count=1)
-    bedrock(SDXL, BedrockStableDiffusionImageGenerationModelDriver()).run_text_to_image(["x"])
+    bedrock(CORE, BedrockStableImageGenerationModelDriver()).run_text_to_image(["x"])
     assert [r.status for r in bedrock_env.requests] == [429, 200]
 
 
 @pytest.mark.parametrize("kind", ["rate_limit", "model_not_ready"])
 def test_throttling_exhausted_is_rate_limit_error(bedrock_env, kind):
     bedrock_env.inject("bedrock", kind)
-    driver = bedrock(SDXL, BedrockStableDiffusionImageGenerationModelDriver(), max_attempts=2)
+    driver = bedrock(CORE, BedrockStableImageGenerationModelDriver(), max_attempts=2)
     with pytest.raises(RateLimitError, match="retries ran out"):
         driver.run_text_to_image(["x"])
     assert [r.status for r in bedrock_env.requests] == [429, 429]
 
 
 def test_access_denied_says_to_enable_model_access_in_the_region(bedrock_env):
-    bedrock_env.bedrock_denied_models.add(TITAN)
+    bedrock_env.bedrock_denied_models.add(CORE)
     with pytest.raises(ProviderError, match="Bedrock console.*us-west-2") as info:
-        bedrock(TITAN, BedrockTitanImageGenerationModelDriver()).run_text_to_image(["x"])
+        bedrock(CORE, BedrockStableImageGenerationModelDriver()).run_text_to_image(["x"])
     assert info.value.status == 403
 
 
 def test_missing_credentials_name_the_variables(emulator, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", emulator.url)
     with pytest.raises(MissingCredentialsError, match="AWS_ACCESS_KEY_ID.*AWS_PROFILE"):
-        bedrock(SDXL, BedrockStableDiffusionImageGenerationModelDriver()).run_text_to_image(["x"])
+        bedrock(CORE, BedrockStableImageGenerationModelDriver()).run_text_to_image(["x"])
     assert emulator.requests == []
 
 
 def test_rejected_credentials_name_the_variables_without_the_secret(bedrock_env, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAINVALID000000000")
     with pytest.raises(ProviderError, match="AWS_ACCESS_KEY_ID") as info:
-        bedrock(SDXL, BedrockStableDiffusionImageGenerationModelDriver()).run_text_to_image(["x"])
+        bedrock(CORE, BedrockStableImageGenerationModelDriver()).run_text_to_image(["x"])
     assert "test-secret-access-key" not in str(info.value)
 
 
@@ -220,7 +239,7 @@ def test_explicit_endpoint_url_and_credentials_from_the_secrets_file(emulator, m
     secrets.write_text('[bedrock]\naws_access_key_id = "AKIAFROMSECRETS00001"\n'
                        'aws_secret_access_key = "s3cr3t"\nregion = "eu-central-1"\n')
     monkeypatch.setenv("IMAGEGEN_SECRETS_FILE", str(secrets))
-    driver = bedrock(TITAN, BedrockTitanImageGenerationModelDriver(), endpoint_url=emulator.url)
+    driver = bedrock(CORE, BedrockStableImageGenerationModelDriver(), endpoint_url=emulator.url)
     driver.run_text_to_image(["x"])
     auth = emulator.last_request("bedrock").headers["authorization"]
     assert "Credential=AKIAFROMSECRETS00001/" in auth and "/eu-central-1/bedrock/" in auth

@@ -17,13 +17,14 @@ TITAN = "amazon.titan-image-generator-v1"
 
 def titan(**kwargs) -> AmazonBedrockImageGenerationDriver:
     model_driver = BedrockTitanImageGenerationModelDriver()
-    return AmazonBedrockImageGenerationDriver(model=TITAN, image_generation_model_driver=model_driver, **kwargs)
+    return AmazonBedrockImageGenerationDriver(model=TITAN, image_generation_model_driver=model_driver,
+                                              allow_retired=True, **kwargs)  # retired; the test is about clients
 
 
 def test_openai_drivers_alike_share_a_client_and_a_new_key_gets_its_own(openai_env, monkeypatch):
-    first, second = OpenAiImageGenerationDriver(model="dall-e-2"), OpenAiImageGenerationDriver(model="dall-e-3")
+    first, second = OpenAiImageGenerationDriver(model="gpt-image-2"), OpenAiImageGenerationDriver(model="gpt-image-1.5")
     assert first.get_client() is second.get_client()
-    assert OpenAiImageGenerationDriver(model="dall-e-2", timeout=5).get_client() is not first.get_client()
+    assert OpenAiImageGenerationDriver(model="gpt-image-2", timeout=5).get_client() is not first.get_client()
     old = first.get_client()
     monkeypatch.setenv("OPENAI_API_KEY", "sk-another-key")
     assert first.get_client() is not old and first.get_client().api_key == "sk-another-key"
@@ -31,16 +32,16 @@ def test_openai_drivers_alike_share_a_client_and_a_new_key_gets_its_own(openai_e
 
 
 def test_cache_keys_never_hold_a_key_in_clear(openai_env, bedrock_env):
-    OpenAiImageGenerationDriver(model="dall-e-2").get_client()
+    OpenAiImageGenerationDriver(model="gpt-image-2").get_client()
     titan().get_client()
     keys = repr(list(client_cache._clients))
     assert "sk-" not in keys and "test-secret-access-key" not in keys
 
 
 def test_azure_with_a_token_provider_keeps_its_own_client(azure_env):
-    alike = [AzureOpenAiImageGenerationDriver(model="dall-e-3") for _ in range(2)]
+    alike = [AzureOpenAiImageGenerationDriver(model="gpt-image-2") for _ in range(2)]
     assert alike[0].get_client() is alike[1].get_client()
-    with_provider = [AzureOpenAiImageGenerationDriver(model="dall-e-3", azure_ad_token_provider=lambda: "token")
+    with_provider = [AzureOpenAiImageGenerationDriver(model="gpt-image-2", azure_ad_token_provider=lambda: "token")
                      for _ in range(2)]
     assert with_provider[0].get_client() is not with_provider[1].get_client()
 

@@ -20,6 +20,9 @@ from imagegen.errors import (
 from .conftest import LEONARDO_KEY
 
 PHOENIX = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"
+KINO_XL = "aa77f04e-3eec-4034-9c07-d0f619684628"  # legacy generation: steps, guidance, preset styles, PhotoReal
+LUCID_ORIGIN = "7b592283-e8a7-4c5a-9ba6-d18c31f258b9"
+FLUX_DEV = "b2614463-296c-462a-9586-aafdb8f00e36"
 
 
 def leonardo(**kwargs):
@@ -34,13 +37,13 @@ def calls(emulator):
 
 def test_create_poll_download_sequence_with_pending_polls(leonardo_env):
     leonardo_env.leonardo_pending_polls = 2
-    driver = leonardo(image_width=640, image_height=448, seed=1234, steps=20, guidance_scale=7.5, alchemy=True,
-                      preset_style="CINEMATIC", photo_real=True, scheduler="DDIM")
+    driver = leonardo(model=KINO_XL, image_width=640, image_height=448, seed=1234, steps=20, guidance_scale=7.5,
+                      alchemy=True, preset_style="CINEMATIC", photo_real=True, scheduler="DDIM")
     artifact = driver.run_text_to_image(["a lighthouse"], ["fog", "people"])
     create = leonardo_env.requests[0]
     assert (create.method, create.path) == ("POST", "/api/rest/v1/generations")
     assert create.headers["authorization"] == f"Bearer {LEONARDO_KEY}"
-    assert create.json == {"prompt": "a lighthouse", "modelId": PHOENIX, "num_images": 1,
+    assert create.json == {"prompt": "a lighthouse", "modelId": KINO_XL, "num_images": 1,
                            "negative_prompt": "fog, people", "width": 640, "height": 448, "seed": 1234,
                            "num_inference_steps": 20, "guidance_scale": 7.5, "presetStyle": "CINEMATIC",
                            "alchemy": True, "photoReal": True, "scheduler": "DDIM"}
@@ -58,8 +61,48 @@ def test_create_poll_download_sequence_with_pending_polls(leonardo_env):
 def test_defaults_and_no_negative_prompt_key(leonardo_env):
     artifact = leonardo().run_text_to_image(["a cat"])
     assert leonardo_env.requests[0].json == {"prompt": "a cat", "modelId": PHOENIX, "num_images": 1,
-                                             "width": 512, "height": 512}
+                                             "width": 512, "height": 512, "contrast": 3.5}  # required: its default
     assert isinstance(artifact.meta["seed"], int)
+
+
+def test_native_model_options_on_the_wire(leonardo_env):
+    driver = leonardo(model=LUCID_ORIGIN, contrast=4, style="Cinematic Close-Up", ultra=True, enhance_prompt=True,
+                      enhance_prompt_instruction="make it moodier", seed=7)
+    artifact = driver.run_text_to_image(["a lighthouse"])
+    assert leonardo_env.requests[0].json == {
+        "prompt": "a lighthouse", "modelId": LUCID_ORIGIN, "num_images": 1, "width": 512, "height": 512, "seed": 7,
+        "contrast": 4.0, "styleUUID": "cc53f935-884c-40a0-b7eb-1f5c42821fb5", "ultra": True, "enhancePrompt": True,
+        "enhancePromptInstruction": "make it moodier"}
+    assert artifact.meta["seed"] == 7
+
+
+def test_a_partner_model_is_created_on_v2_and_polled_on_v1(leonardo_env):
+    driver = leonardo(model="flux-pro-2.0", image_width=1440, image_height=810, seed=4294967295, style="Film",
+                      prompt_enhance="OFF")
+    artifact = driver.run_text_to_image(["a lighthouse"], ["fog"])
+    create = leonardo_env.requests[0]
+    assert (create.method, create.path) == ("POST", "/api/rest/v2/generations")
+    assert create.json == {"model": "flux-pro-2.0", "public": False, "parameters": {
+        "prompt": "a lighthouse. Avoid: fog", "quantity": 1, "width": 1440, "height": 810, "seed": 4294967295,
+        "prompt_enhance": "OFF", "style_ids": ["85da2dcc-c373-464c-9a7a-5624359be859"]}}
+    assert leonardo_env.requests[1].path.startswith("/api/rest/v1/generations/")
+    assert (artifact.width, artifact.height, artifact.meta["seed"]) == (1440, 810, 4294967295)
+    assert any("Avoid: fog" in w for w in artifact.meta["warnings"])
+    assert artifact.meta["reported_cost"]["amount"] > 0
+
+
+def test_a_v2_error_list_is_reported_with_its_message(leonardo_env):
+    driver = leonardo(model="flux-pro-2.0")
+    request = driver.prepare(["a cat"])
+    request.body["parameters"]["quantity"] = 9  # past what the catalog would send
+    with pytest.raises(ProviderError, match='HTTP 400.*"parameters.quantity"') as info:
+        driver.send(request)
+    assert info.value.code == "VALIDATION_ERROR"
+
+
+def test_phoenix_alchemy_with_contrast(leonardo_env):
+    leonardo(alchemy=True, contrast=2.5).run_text_to_image(["a cat"])
+    assert leonardo_env.requests[0].json["alchemy"] is True and leonardo_env.requests[0].json["contrast"] == 2.5
 
 
 def test_failed_job_raises_without_a_second_create(leonardo_env):
@@ -133,10 +176,19 @@ def test_missing_key(emulator, monkeypatch):
 
 
 @pytest.mark.parametrize("kwargs,field", [
-    ({"image_width": 515}, "width"), ({"steps": 5}, "steps"), ({"guidance_scale": 25}, "guidance_scale"),
-    ({"preset_style": "WATERCOLOUR", "alchemy": True}, "preset_style"), ({"scheduler": "FAST"}, "scheduler"),
-    ({"preset_style": "ANIME"}, "preset_style"), ({"photo_real": True}, "photo_real"),
-    ({"model": "b2614463-296c-462a-9586-aafdb8f00e36", "seed": 2147483639}, "seed"),
+    ({"image_width": 515}, "width"), ({"model": KINO_XL, "steps": 5}, "steps"),
+    ({"model": KINO_XL, "guidance_scale": 25}, "guidance_scale"),
+    ({"model": KINO_XL, "preset_style": "WATERCOLOUR", "alchemy": True}, "preset_style"),
+    ({"model": KINO_XL, "scheduler": "FAST"}, "scheduler"),
+    ({"model": KINO_XL, "preset_style": "ANIME"}, "preset_style"),
+    ({"model": KINO_XL, "photo_real": True}, "photo_real"), ({"model": FLUX_DEV, "seed": 2147483639}, "seed"),
+    ({"steps": 20}, "steps"), ({"contrast": 3.2}, "contrast"), ({"style": "Watercolour"}, "style"),
+    ({"alchemy": True, "contrast": 1.8}, "contrast"), ({"model": LUCID_ORIGIN, "alchemy": True}, "alchemy"),
+    ({"model": FLUX_DEV, "ultra": True}, "ultra"),
+    ({"enhance_prompt_instruction": "moodier"}, "enhance_prompt_instruction"),
+    ({"model": KINO_XL, "contrast": 3.5}, "contrast"),
+    ({"model": "flux-pro-2.0", "image_width": 1441}, "width"), ({"model": "flux-pro-2.0", "seed": 2**32}, "seed"),
+    ({"model": "flux-pro-2.0", "prompt_enhance": "MAYBE"}, "prompt_enhance"),
 ])
 def test_invalid_options_never_cost_a_request(leonardo_env, kwargs, field):
     with pytest.raises(InvalidOptionsError) as info:

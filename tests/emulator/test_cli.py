@@ -79,7 +79,7 @@ def test_module_runs_prints_env_and_logs_without_keys():
         assert f"export OPENAI_BASE_URL={url}/v1\n" in lines
         assert f"export AZURE_OPENAI_ENDPOINT={url}\n" in lines
         headers = {"Authorization": "Bearer sk-cli-secret-777"}
-        body = {"model": "dall-e-2", "prompt": "x", "size": "256x256"}
+        body = {"model": "gpt-image-2", "prompt": "x", "size": "1024x1024", "quality": "low"}
         first = requests.post(f"{url}/v1/images/generations", json=body, headers=headers, timeout=30)
         second = requests.post(f"{url}/v1/images/generations", json=body, headers=headers, timeout=30)
         assert (first.status_code, second.status_code) == (429, 200)

@@ -11,8 +11,8 @@ from imagegen.emulator.faults import FaultSet
 
 from .helpers import decode_image, error_of, post_azure, post_openai
 
-CHEAP = {"model": "dall-e-2", "prompt": "x", "size": "256x256", "response_format": "b64_json"}
-INVALID = {"model": "dall-e-2"}  # no prompt: 400 unless a fault answers first; renders nothing
+CHEAP = {"model": "gpt-image-2", "prompt": "x", "size": "256x256"}
+INVALID = {"model": "gpt-image-2"}  # no prompt: 400 unless a fault answers first; renders nothing
 
 
 def statuses(emu, body, times):
@@ -31,7 +31,7 @@ def test_rate_limit_count_expires_after_n_requests(emu):
 
 def test_rate_limit_retry_after_value_and_azure_shape(emu):
     emu.inject("azure", "rate_limit", retry_after=0.25)
-    answer = post_azure(emu, "dall-e-3", {"prompt": "x"})
+    answer = post_azure(emu, "gpt-image-2", {"prompt": "x"})
     error = error_of(answer, 429)
     assert error["code"] == "429" and "retry after 0.25 seconds" in error["message"]
     assert (answer.headers["retry-after"], answer.headers["retry-after-ms"]) == ("0.25", "250")
@@ -50,7 +50,7 @@ def test_fault_without_count_or_fraction_lasts_until_reset(emu):
 
 def test_azure_server_error_shape(emu):
     emu.inject("azure", "server_error", count=1)
-    assert error_of(post_azure(emu, "dall-e-3", {"prompt": "x"}), 500)["code"] == "InternalServerError"
+    assert error_of(post_azure(emu, "gpt-image-2", {"prompt": "x"}), 500)["code"] == "InternalServerError"
 
 
 def test_fraction_is_deterministic_and_partial(emu):
@@ -71,7 +71,7 @@ def test_fraction_with_count_caps_the_failures(emu):
 def test_star_targets_every_provider(emu):
     emu.inject("*", "rate_limit", count=2)
     assert post_openai(emu, INVALID).status_code == 429
-    assert post_azure(emu, "dall-e-3", {"prompt": "x"}).status_code == 429
+    assert post_azure(emu, "gpt-image-2", {"prompt": "x"}).status_code == 429
     assert post_openai(emu, INVALID).status_code == 400
 
 
@@ -91,27 +91,21 @@ def test_latency_combines_with_an_error(emu):
     assert time.perf_counter() - started >= 0.2
 
 
-def test_content_policy_dall_e(emu):
+def test_content_policy_is_moderation_blocked_once(emu):
     emu.inject("openai", "content_policy", count=1)
-    error = error_of(post_openai(emu, {"model": "dall-e-3", "prompt": "x"}), 400)
-    assert error["code"] == "content_policy_violation" and error["type"] == "invalid_request_error"
+    error = error_of(post_openai(emu, {"model": "gpt-image-2", "prompt": "x"}), 400)
+    assert error["code"] == "moderation_blocked" and error["type"] == "image_generation_user_error"
     assert "safety system" in error["message"]
     assert post_openai(emu, CHEAP).status_code == 200
 
 
-def test_content_policy_gpt_image_is_moderation_blocked(emu):
-    emu.inject("openai", "content_policy")
-    error = error_of(post_openai(emu, {"model": "gpt-image-1", "prompt": "x"}), 400)
-    assert error["code"] == "moderation_blocked"
-
-
 def test_content_policy_azure_shape(emu):
     emu.inject("azure", "content_policy")
-    error = error_of(post_azure(emu, "dall-e-3", {"prompt": "a fox"}), 400)
+    error = error_of(post_azure(emu, "gpt-image-2", {"prompt": "a fox"}), 400)
     assert error["code"] == "content_policy_violation"
     inner = error["inner_error"]
     assert inner["code"] == "ResponsibleAIPolicyViolation"
-    assert inner["revised_prompt"] == "A detailed illustration of a fox"
+    assert inner["revised_prompt"] is None  # gpt-image models never rewrite the prompt
     assert inner["content_filter_results"]["violence"] == {"filtered": True, "severity": "high"}
     assert inner["content_filter_results"]["hate"] == {"filtered": False, "severity": "safe"}
     assert set(inner["content_filter_results"]) == {"hate", "sexual", "violence", "self_harm"}
@@ -120,13 +114,12 @@ def test_content_policy_azure_shape(emu):
 def test_invalid_requests_do_not_consume_a_content_policy_fault(emu):
     emu.inject("openai", "content_policy", count=1)
     assert post_openai(emu, INVALID).status_code == 400
-    assert error_of(post_openai(emu, CHEAP), 400)["code"] == "content_policy_violation"
+    assert error_of(post_openai(emu, CHEAP), 400)["code"] == "moderation_blocked"
     assert post_openai(emu, CHEAP).status_code == 200
 
 
 def test_file_downloads_and_unauthenticated_requests_do_not_consume_faults(emu):
-    answer = post_openai(emu, {"model": "dall-e-2", "prompt": "x", "size": "256x256"})
-    url = answer.json()["data"][0]["url"]
+    url = f"{emu.url}/files/{emu.images.put(b'not really a png')}"  # GPT image models answer base64 only
     emu.inject("*", "server_error", count=1)
     assert requests.get(url, timeout=10).status_code == 200
     assert post_openai(emu, INVALID, key=None).status_code == 401

@@ -14,7 +14,8 @@ from .helpers import fetch_image, poll_leonardo, post_leonardo
 
 PHOENIX = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3"
 FLUX_DEV = "b2614463-296c-462a-9586-aafdb8f00e36"
-SMALL = {"prompt": "a red fox", "modelId": PHOENIX, "width": 256, "height": 192, "num_images": 1}
+KINO_XL = "aa77f04e-3eec-4034-9c07-d0f619684628"  # legacy generation: the body rules below are mostly its fields
+SMALL = {"prompt": "a red fox", "modelId": KINO_XL, "width": 256, "height": 192, "num_images": 1}
 
 
 def create(emu: Emulator, body=None) -> str:
@@ -39,7 +40,7 @@ def error(answer: requests.Response, status: int) -> dict:
 def test_create_then_pending_poll_then_complete_with_a_served_jpeg(emu):
     answer = post_leonardo(emu, {**SMALL, "negative_prompt": "fog", "seed": 12345, "num_inference_steps": 20,
                                  "guidance_scale": 7, "scheduler": "LEONARDO", "presetStyle": "LEONARDO",
-                                 "public": False, "tiling": False, "contrast": 3.5})
+                                 "public": False, "tiling": False})
     assert answer.status_code == 200, answer.text
     job = answer.json()["sdGenerationJob"]
     assert set(answer.json()) == {"sdGenerationJob"} and set(job) == {"generationId", "apiCreditCost", "cost"}
@@ -48,7 +49,7 @@ def test_create_then_pending_poll_then_complete_with_a_served_jpeg(emu):
     assert (pending["status"], pending["generated_images"]) == ("PENDING", [])
     done = generation(emu, job["generationId"])
     assert done["status"] == "COMPLETE"
-    assert (done["id"], done["prompt"], done["modelId"], done["seed"]) == (job["generationId"], "a red fox", PHOENIX,
+    assert (done["id"], done["prompt"], done["modelId"], done["seed"]) == (job["generationId"], "a red fox", KINO_XL,
                                                                           12345)
     assert (done["imageWidth"], done["imageHeight"], done["negativePrompt"]) == (256, 192, "fog")
     assert isinstance(done["createdAt"], str)
@@ -143,8 +144,9 @@ def test_missing_prompt_bad_json_and_accepted_edges(emu):
     bad = requests.post(f"{emu.leonardo_api_base}/generations", data=b"{oops", timeout=10,
                         headers={"authorization": "Bearer k", "content-type": "application/json"})
     assert error(bad, 400)["code"] == "invalid-json"
-    edges = [{"width": 32, "height": 1536, "num_images": 4}, {"seed": 2147483638, "modelId": FLUX_DEV},
-             {"seed": 9999999998}, {"presetStyle": "ANIME", "alchemy": True, "photoReal": True, "contrast": 1},
+    edges = [{"width": 32, "height": 1536, "num_images": 4}, {"seed": 2147483638, "modelId": FLUX_DEV, "contrast": 3},
+             {"seed": 9999999998}, {"presetStyle": "ANIME", "alchemy": True, "photoReal": True},
+             {"modelId": PHOENIX, "contrast": 1, "styleUUID": "556c1ee5-ec38-42e8-955a-1e82dad0ffa1"},
              {"presetStyle": "NONE"}, {"num_images": 8, "width": 768, "height": 768, "guidance_scale": 7.5}]
     for change in edges:
         assert post_leonardo(emu, {**SMALL, **change}).status_code == 200, change

@@ -5,25 +5,18 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .helpers import OPENAI_KEY, decode_image, error_of, fetch_image, post_openai
+from .helpers import OPENAI_KEY, decode_image, error_of, post_openai
 
 
-def test_dall_e_2_default_url_is_served_by_the_emulator(emu):
-    answer = post_openai(emu, {"model": "dall-e-2", "prompt": "a red fox", "size": "256x256"})
-    assert answer.status_code == 200, answer.text
-    payload = answer.json()
-    assert set(payload) == {"created", "data"} and isinstance(payload["created"], int)
-    [item] = payload["data"]
-    assert set(item) == {"url"}
-    assert item["url"].startswith(f"{emu.url}/files/") and item["url"].endswith(".png")
-    image = fetch_image(item["url"])
-    assert (image.format, image.size) == ("PNG", (256, 256))
-    assert emu.last_request().provider == "files"  # downloads are recorded too
+@pytest.mark.parametrize("model", ["gpt-image-1", "dall-e-2", "dall-e-3"])
+def test_retired_models_answer_404_model_not_found(emu, model):
+    error = error_of(post_openai(emu, {"model": model, "prompt": "a red fox"}), 404)
+    assert (error["param"], error["code"]) == ("model", "model_not_found")
+    assert f"`{model}` does not exist" in error["message"]
 
 
-def test_dall_e_2_b64_json_with_n_items_of_the_requested_size(emu):
-    answer = post_openai(emu, {"model": "dall-e-2", "prompt": "a red fox", "size": "512x512", "n": 2,
-                               "response_format": "b64_json"})
+def test_n_items_of_the_requested_size_each_with_its_own_seed(emu):
+    answer = post_openai(emu, {"model": "gpt-image-2", "prompt": "a red fox", "size": "512x512", "n": 2})
     assert answer.status_code == 200, answer.text
     data = answer.json()["data"]
     assert len(data) == 2 and all(set(item) == {"b64_json"} for item in data)
@@ -32,30 +25,19 @@ def test_dall_e_2_b64_json_with_n_items_of_the_requested_size(emu):
     assert first.tobytes() != second.tobytes()  # each item gets its own seed
 
 
-def test_missing_model_means_dall_e_2_with_its_default_size(emu):
-    answer = post_openai(emu, {"prompt": "a red fox", "response_format": "b64_json"})
-    assert answer.status_code == 200, answer.text
-    assert decode_image(answer.json()["data"][0]["b64_json"]).size == (1024, 1024)
-    assert post_openai(emu, {"prompt": "x", "size": "1792x1024"}).json()["error"]["param"] == "size"
+def test_missing_model_is_refused_not_the_retired_dall_e_2_default(emu):
+    error = error_of(post_openai(emu, {"prompt": "a red fox"}), 400)
+    assert (error["param"], error["code"]) == ("model", "missing_required_parameter")
 
 
 def test_same_request_gives_the_same_image(emu):
-    body = {"model": "dall-e-2", "prompt": "a lighthouse", "size": "256x256", "response_format": "b64_json"}
+    body = {"model": "gpt-image-2", "prompt": "a lighthouse", "size": "512x512"}
     first, second = (post_openai(emu, body).json()["data"][0]["b64_json"] for _ in range(2))
     assert first == second
 
 
-def test_dall_e_3_carries_revised_prompt_and_wide_size(emu):
-    answer = post_openai(emu, {"model": "dall-e-3", "prompt": "a red fox", "size": "1792x1024",
-                               "quality": "hd", "style": "natural"})
-    assert answer.status_code == 200, answer.text
-    [item] = answer.json()["data"]
-    assert item["revised_prompt"] == "A detailed illustration of a red fox"
-    assert fetch_image(item["url"]).size == (1792, 1024)
-
-
 def test_gpt_image_answers_base64_with_usage_and_resolved_options(emu):
-    answer = post_openai(emu, {"model": "gpt-image-1", "prompt": "a red fox", "quality": "low",
+    answer = post_openai(emu, {"model": "gpt-image-2", "prompt": "a red fox", "quality": "low",
                                "size": "1536x1024"})
     assert answer.status_code == 200, answer.text
     payload = answer.json()
@@ -100,11 +82,33 @@ def test_output_compression_is_the_encoder_quality(emu):
     assert sizes[0] < sizes[1]
 
 
-def test_gpt_image_2_free_size_and_future_gpt_image_ids(emu):
-    answer = post_openai(emu, {"model": "gpt-image-2", "prompt": "x", "size": "768x256"})
+@pytest.mark.parametrize("model", ["gpt-image-2", "gpt-image-2.5-flare"])
+def test_free_sizes_on_gpt_image_2_and_2_5(emu, model):
+    answer = post_openai(emu, {"model": model, "prompt": "x", "size": "768x256"})
     assert decode_image(answer.json()["data"][0]["b64_json"]).size == (768, 256)
+
+
+def test_future_gpt_image_ids_get_the_base_rules(emu):
     future = post_openai(emu, {"model": "gpt-image-9", "prompt": "x", "size": "768x256"})
-    assert error_of(future, 400)["param"] == "size"  # free sizes only for gpt-image-2
+    assert error_of(future, 400)["param"] == "size"  # free sizes only for gpt-image-2 and 2.5
+    assert post_openai(emu, {"model": "gpt-image-9", "prompt": "x", "quality": "low"}).status_code == 200
+
+
+def test_xhigh_and_max_quality_on_gpt_image_2_5(emu):
+    for quality in ("xhigh", "max"):
+        answer = post_openai(emu, {"model": "gpt-image-2.5-sunburst", "prompt": "x", "quality": quality})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["quality"] == quality
+
+
+def test_gif_output_is_a_gif_of_the_requested_size(emu):
+    answer = post_openai(emu, {"model": "gpt-image-2", "prompt": "x", "size": "512x512", "output_format": "gif",
+                               "frame_count": 4, "frame_duration_ms": 100, "complexity": "high"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["output_format"] == "gif"
+    image = decode_image(answer.json()["data"][0]["b64_json"])
+    assert (image.format, image.size, image.n_frames) == ("GIF", (512, 512), 4)
+    assert (image.info["duration"], image.info["loop"]) == (100, 0)
 
 
 def _body(model, **fields):
@@ -113,52 +117,55 @@ def _body(model, **fields):
 
 # (body, param, code, words the message must contain)
 VALIDATION_CASES = [
-    ({"model": "dall-e-2"}, "prompt", "missing_required_parameter", ["'prompt'"]),
-    (_body("dall-e-2", prompt="x" * 1001), "prompt", "string_above_max_length", ["1000", "1001"]),
-    (_body("dall-e-3", prompt="x" * 4001), "prompt", "string_above_max_length", ["4000"]),
-    (_body("gpt-image-1", prompt="x" * 32001), "prompt", "string_above_max_length", ["32000"]),
-    (_body("dall-e-2", prompt=""), "prompt", "string_below_min_length", ["'prompt'"]),
-    (_body("dall-e-2", prompt=5), "prompt", "invalid_type", ["'prompt'", "a string"]),
-    (_body("dall-e-2", n=11), "n", "integer_above_max_value", ["10", "11"]),
-    (_body("dall-e-2", n=0), "n", "integer_below_min_value", ["1"]),
-    (_body("dall-e-2", n="2"), "n", "invalid_type", ["an integer"]),
-    (_body("dall-e-3", n=2), "n", "invalid_value", ["n=1"]),
-    (_body("gpt-image-1", n=11), "n", "integer_above_max_value", ["10"]),
-    (_body("dall-e-2", size="1792x1024"), "size", "invalid_value", ["'256x256', '512x512', and '1024x1024'"]),
-    (_body("dall-e-3", size="512x512"), "size", "invalid_value", ["'1792x1024'"]),
-    (_body("dall-e-3", size="auto"), "size", "invalid_value", ["'auto'"]),
-    (_body("gpt-image-1", size="1792x1024"), "size", "invalid_value", ["'1536x1024'", "'auto'"]),
-    (_body("gpt-image-1", size="768x256"), "size", "invalid_value", ["'1024x1024'"]),
+    ({"prompt": "a red fox"}, "model", "missing_required_parameter", ["'model'"]),
+    ({"model": "gpt-image-2"}, "prompt", "missing_required_parameter", ["'prompt'"]),
+    (_body("gpt-image-2", prompt="x" * 32001), "prompt", "string_above_max_length", ["32000", "32001"]),
+    (_body("gpt-image-2", prompt=""), "prompt", "string_below_min_length", ["'prompt'"]),
+    (_body("gpt-image-2", prompt=5), "prompt", "invalid_type", ["'prompt'", "a string"]),
+    (_body("gpt-image-2", n=11), "n", "integer_above_max_value", ["10", "11"]),
+    (_body("gpt-image-2", n=0), "n", "integer_below_min_value", ["1"]),
+    (_body("gpt-image-2", n="2"), "n", "invalid_type", ["an integer"]),
+    (_body("gpt-image-2", n=2, output_format="svg"), "n", "invalid_value", ["n=1"]),
+    (_body("gpt-image-1.5", size="1792x1024"), "size", "invalid_value", ["'1536x1024'", "'auto'"]),
+    (_body("gpt-image-1.5", size="768x256"), "size", "invalid_value", ["'1024x1024'"]),
+    (_body("gpt-image-2.6-sunburst", size="768x256"), "size", "invalid_value", ["'1024x1024'"]),
     (_body("gpt-image-2", size="1000x1024"), "size", "invalid_value", ["multiples of 16"]),
     (_body("gpt-image-2", size="1024x1000"), "size", "invalid_value", ["multiples of 16"]),
     (_body("gpt-image-2", size="1600x512"), "size", "invalid_value", ["1:3"]),
     (_body("gpt-image-2", size="3840x2176"), "size", "invalid_value", ["3840x2160"]),
-    (_body("dall-e-2", quality="hd"), "quality", "invalid_value", ["'standard'"]),
-    (_body("dall-e-3", quality="high"), "quality", "invalid_value", ["'standard' and 'hd'"]),
-    (_body("gpt-image-1", quality="hd"), "quality", "invalid_value", ["'low', 'medium', 'high', and 'auto'"]),
-    (_body("dall-e-3", style="bold"), "style", "invalid_value", ["'vivid' and 'natural'"]),
-    (_body("dall-e-2", style="vivid"), "style", "unknown_parameter", ["'style'", "dall-e-2"]),
-    (_body("gpt-image-1", style="vivid"), "style", "unknown_parameter", ["'style'"]),
-    (_body("gpt-image-1", response_format="url"), "response_format", "unknown_parameter",
+    (_body("gpt-image-2", quality="hd"), "quality", "invalid_value", ["'low', 'medium', 'high', and 'auto'"]),
+    (_body("gpt-image-2", quality="xhigh"), "quality", "invalid_value", ["'low', 'medium', 'high', and 'auto'"]),
+    (_body("gpt-image-2.6-flare", quality="max"), "quality", "invalid_value", ["'high', and 'auto'"]),
+    (_body("gpt-image-2.5-sunburst", quality="ultra"), "quality", "invalid_value", ["'xhigh', 'max'"]),
+    (_body("gpt-image-2", complexity="extreme"), "complexity", "invalid_value", ["'low', 'medium', and 'high'"]),
+    (_body("gpt-image-2", style="vivid"), "style", "unknown_parameter", ["'style'"]),
+    (_body("gpt-image-2", response_format="url"), "response_format", "unknown_parameter",
      ["'response_format'"]),
-    (_body("dall-e-2", response_format="png"), "response_format", "invalid_value", ["'url' and 'b64_json'"]),
-    (_body("dall-e-3", output_format="png"), "output_format", "unknown_parameter", ["'output_format'"]),
-    (_body("dall-e-2", background="opaque"), "background", "unknown_parameter", ["'background'"]),
-    (_body("dall-e-3", moderation="low"), "moderation", "unknown_parameter", ["'moderation'"]),
-    (_body("dall-e-3", output_compression=50), "output_compression", "unknown_parameter", []),
-    (_body("gpt-image-1", output_format="gif"), "output_format", "invalid_value",
+    (_body("gpt-image-1.5", output_format="gif"), "output_format", "invalid_value",
      ["'png', 'jpeg', and 'webp'"]),
-    (_body("gpt-image-1", output_format="jpeg", output_compression=101), "output_compression",
+    (_body("gpt-image-2", output_format="bmp"), "output_format", "invalid_value", ["'gif', and 'svg'"]),
+    (_body("gpt-image-2", output_format="jpeg", output_compression=101), "output_compression",
      "invalid_value", ["100"]),
-    (_body("gpt-image-1", output_compression=50), "output_compression", "invalid_value", ["'jpeg'"]),
-    (_body("gpt-image-1", background="transparent", output_format="jpeg"), "background", "invalid_value",
+    (_body("gpt-image-2", output_compression=50), "output_compression", "invalid_value", ["'jpeg'"]),
+    (_body("gpt-image-2", background="transparent", output_format="jpeg"), "background", "invalid_value",
      ["jpeg"]),
-    (_body("gpt-image-1", background="clear"), "background", "invalid_value", ["'transparent'"]),
+    (_body("gpt-image-2", background="clear"), "background", "invalid_value", ["'transparent'"]),
     (_body("gpt-image-1.5", moderation="high"), "moderation", "invalid_value", ["'low' and 'auto'"]),
-    (_body("gpt-image-1", stream=True), "stream", "invalid_value", []),
-    (_body("dall-e-3", seed=4), "seed", "unknown_parameter", ["Unknown parameter: 'seed'"]),
-    (_body("dall-e-3", negative_prompt="blur"), "negative_prompt", "unknown_parameter", []),
-    (_body("stable-diffusion-xl"), "model", "invalid_value", ["'stable-diffusion-xl'", "'dall-e-3'"]),
+    (_body("gpt-image-2", output_format="gif", frame_count=17), "frame_count", "invalid_value", ["2 and 16"]),
+    (_body("gpt-image-2", output_format="gif", frame_count=1), "frame_count", "invalid_value", ["2 and 16"]),
+    (_body("gpt-image-2", frame_count=4), "frame_count", "invalid_value", ["'gif'"]),
+    (_body("gpt-image-2", output_format="gif", frame_duration_ms=0), "frame_duration_ms", "invalid_value",
+     [">= 1"]),
+    (_body("gpt-image-2", output_format="gif", partial_images=1), "partial_images", "invalid_value", ["GIF"]),
+    (_body("gpt-image-2", svg={"model": "x"}), "svg", "invalid_value", ["'svg'"]),
+    (_body("gpt-image-2", output_format="svg", svg={"reasoning": {}}), "svg.model", "missing_required_parameter",
+     ["'svg.model'"]),
+    (_body("gpt-image-2", output_format="svg", svg={"model": "m", "reasoning": {"effort": "huge"}}),
+     "svg.reasoning.effort", "invalid_value", ["'minimal'"]),
+    (_body("gpt-image-2", stream=True), "stream", "invalid_value", []),
+    (_body("gpt-image-2", seed=4), "seed", "unknown_parameter", ["Unknown parameter: 'seed'"]),
+    (_body("gpt-image-2", negative_prompt="blur"), "negative_prompt", "unknown_parameter", []),
+    (_body("stable-diffusion-xl"), "model", "invalid_value", ["'stable-diffusion-xl'", "'gpt-image-2'"]),
     (_body(7), "model", "invalid_type", ["'model'"]),
 ]
 
@@ -174,7 +181,7 @@ def test_validation_errors_name_the_param(emu, body, param, code, words):
 
 
 def test_transparent_png_is_accepted_and_null_fields_count_as_unset(emu):
-    answer = post_openai(emu, {"model": "gpt-image-1", "prompt": "x", "background": "transparent",
+    answer = post_openai(emu, {"model": "gpt-image-2", "prompt": "x", "background": "transparent",
                                "quality": "low", "style": None, "user": "u1", "moderation": "low"})
     assert answer.status_code == 200, answer.text
     assert answer.json()["background"] == "transparent"
@@ -191,17 +198,17 @@ def test_bad_json_and_non_object_bodies(emu):
 
 
 def test_missing_key_is_401_with_openai_shape(emu):
-    error = error_of(post_openai(emu, _body("dall-e-2"), key=None), 401)
+    error = error_of(post_openai(emu, _body("gpt-image-2"), key=None), 401)
     assert error["message"].startswith("You didn't provide an API key")
     assert error == {"message": error["message"], "type": "invalid_request_error", "param": None,
                      "code": None}
-    assert error_of(requests.post(f"{emu.openai_base_url}/images/generations", json=_body("dall-e-2"),
+    assert error_of(requests.post(f"{emu.openai_base_url}/images/generations", json=_body("gpt-image-2"),
                                   headers={"Authorization": "Basic abc"}, timeout=10), 401)["code"] is None
 
 
 def test_invalid_key_is_401_with_masked_key(emu):
     key = "sk-invalid-secret-material-1234"
-    error = error_of(post_openai(emu, _body("dall-e-2"), key=key), 401)
+    error = error_of(post_openai(emu, _body("gpt-image-2"), key=key), 401)
     assert error["code"] == "invalid_api_key" and error["type"] == "invalid_request_error"
     assert "Incorrect API key provided: sk-inv" in error["message"] and "1234." in error["message"]
     assert "secret-material" not in error["message"]

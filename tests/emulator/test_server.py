@@ -15,7 +15,7 @@ from imagegen.emulator.wire import route
 
 from .helpers import AZURE_KEY, OPENAI_KEY, error_of, post_azure, post_openai
 
-CHEAP = {"model": "dall-e-2", "prompt": "x", "size": "256x256", "response_format": "b64_json"}
+CHEAP = {"model": "gpt-image-2", "prompt": "x", "size": "256x256"}
 
 
 def test_requests_are_recorded_with_lowercased_headers_and_raw_body(emu):
@@ -35,7 +35,7 @@ def test_requests_are_recorded_with_lowercased_headers_and_raw_body(emu):
 
 def test_last_request_filters_by_provider_and_reset_clears(emu):
     post_openai(emu, CHEAP)
-    post_azure(emu, "dall-e-2", {"prompt": "x"}, version=None)
+    post_azure(emu, "gpt-image-2", {"prompt": "x"}, version=None)
     assert emu.last_request().provider == "azure" and emu.last_request().status == 404
     assert emu.last_request("openai").status == 200
     assert emu.last_request("bedrock") is None
@@ -67,14 +67,14 @@ def test_keep_alive_connection_survives_errors(emu):
     with requests.Session() as session:
         url = f"{emu.openai_base_url}/images/generations"
         good, bad = {"Authorization": f"Bearer {OPENAI_KEY}"}, {"Authorization": "Bearer sk-invalid"}
-        calls = [(CHEAP, {}), ({"model": "dall-e-2"}, good), (CHEAP, good), (CHEAP, bad)]
+        calls = [(CHEAP, {}), ({"model": "gpt-image-2"}, good), (CHEAP, good), (CHEAP, bad)]
         statuses = [session.post(url, json=body, headers=headers, timeout=30).status_code
                     for body, headers in calls]
     assert statuses == [401, 400, 200, 401]
 
 
 def test_chunked_request_body(emu):
-    chunks = (part for part in [b'{"model": "dall-e-2", ', b'"prompt": "x", "size": "256x256"}'])
+    chunks = (part for part in [b'{"model": "gpt-image-2", ', b'"prompt": "x", "size": "256x256"}'])
     headers = {"Authorization": f"Bearer {OPENAI_KEY}", "Content-Type": "application/json"}
     answer = requests.post(f"{emu.openai_base_url}/images/generations", data=chunks, headers=headers,
                            timeout=30)
@@ -100,16 +100,16 @@ def test_log_lines_never_contain_keys_or_query(emu, capsys):
     secret, invalid = "sk-very-secret-abc123", "sk-invalid-zzz-9876"
     post_openai(emu, CHEAP, key=secret)
     post_openai(emu, CHEAP, key=invalid)
-    post_azure(emu, "dall-e-2", {"prompt": "x", "size": "256x256"}, version="2024-10-21",
+    post_azure(emu, "gpt-image-2", {"prompt": "x", "size": "256x256"}, version="2026-01-15",
                headers={"api-key": "azure-secret-key-42"})
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("emulator:")]
     assert len(lines) == 3
     assert lines[0].startswith("emulator: POST /v1/images/generations 200 ") and lines[0].endswith("ms")
     assert " 401 " in lines[1]
-    assert lines[2].startswith("emulator: POST /openai/deployments/dall-e-2/images/generations 200 ")
+    assert lines[2].startswith("emulator: POST /openai/deployments/gpt-image-2/images/generations 200 ")
     for fragment in (secret, invalid, "zzz", "9876", "azure-secret", AZURE_KEY, "Bearer", "api-version",
-                     "2024-10-21"):
+                     "2026-01-15"):
         assert fragment not in err
 
 
@@ -151,7 +151,7 @@ def test_image_store_is_bounded_and_names_by_content():
 
 
 def test_caption_names_provider_model_and_deployment():
-    assert caption("OpenAI", "dall-e-3") == "EMULATED · OpenAI · dall-e-3"
-    assert caption("Azure OpenAI", "dall-e-3", "my-deploy") == (
-        "EMULATED · Azure OpenAI · my-deploy (dall-e-3)")
-    assert caption("Azure OpenAI", "dall-e-3", "dall-e-3") == "EMULATED · Azure OpenAI · dall-e-3"
+    assert caption("OpenAI", "gpt-image-2") == "EMULATED · OpenAI · gpt-image-2"
+    assert caption("Azure OpenAI", "gpt-image-2", "my-deploy") == (
+        "EMULATED · Azure OpenAI · my-deploy (gpt-image-2)")
+    assert caption("Azure OpenAI", "gpt-image-2", "gpt-image-2") == "EMULATED · Azure OpenAI · gpt-image-2"
