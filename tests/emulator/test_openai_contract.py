@@ -17,7 +17,7 @@ from PIL import Image
 
 from imagegen import catalog
 from imagegen.drivers import AzureOpenAiImageGenerationDriver, OpenAiImageGenerationDriver
-from imagegen.emulator import images, server
+from imagegen.emulator import images
 
 KEY = "sk-contract-test-0000"
 API_VERSION = "2025-04-01-preview"
@@ -53,8 +53,6 @@ def tiny_image(prompt, *, width, height, text, fmt="png", compression=None, inde
 @pytest.fixture
 def fast_emulator(emulator, monkeypatch):
     monkeypatch.setattr(images, "make_image", tiny_image)
-    # A small answer goes out as headers, then body: with Nagle on, each waits ~40 ms for the client's delayed ACK.
-    monkeypatch.setattr(server._EmulatorHandler, "disable_nagle_algorithm", True)
     return emulator
 
 
