@@ -1,9 +1,10 @@
 """Click-to-all-images on the Compare page, in a real browser, with no keys (emulated providers).
 
 Starts `streamlit run app.py` on a free loopback port with a temporary data dir, opens it in Debian's
-Chromium through Playwright, clicks Generate with the default four slots (local, OpenAI, Bedrock
-SDXL, Leonardo), and times until all four images are shown. Prints a table, writes JSON and a
-screenshot under bench/results/.
+Chromium through Playwright, clicks Generate with the default four slots (local, OpenAI, Bedrock,
+Leonardo: each provider's default model, active in the catalog, e.g. gpt-image-2, Stable Image Core v1:1 and
+Phoenix 1.0; printed and checked before the run), and times until all four images are shown. Prints a table,
+writes JSON and a screenshot under bench/results/.
 
 Needs: `apt-get install chromium` and `pip install playwright` (no Playwright browser download).
 Usage: .venv/bin/python bench/compare_click.py [--runs 3]
@@ -26,6 +27,7 @@ import requests
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "results"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -68,6 +70,18 @@ def click_and_wait(page, run_number: int, expected: int) -> float:
     return time.perf_counter() - started
 
 
+def default_slots() -> list[str]:
+    """The page's default (provider, model) slots, refusing to time a run with a retired or deprecated model."""
+    from imagegen import catalog
+    from imagegen.ui.state import DEFAULT_SLOTS
+
+    for provider, model_id in DEFAULT_SLOTS:
+        model = catalog.get_provider(provider).model(model_id)
+        if model is not None and model.status != "active":
+            raise SystemExit(f"the Compare page's default slot {provider} {model_id} is {model.status}")
+    return [f"{provider} {model_id}" for provider, model_id in DEFAULT_SLOTS]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
@@ -75,6 +89,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every emulated request")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    slots = default_slots()
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         launched = time.perf_counter()
@@ -98,11 +113,12 @@ def main() -> None:
         finally:
             app.terminate()
             app.wait(timeout=10)
-    rows = {"slots": 4, "latency_s": args.latency, "server_healthy_s": round(healthy, 2),
+    rows = {"slots": 4, "models": slots, "latency_s": args.latency, "server_healthy_s": round(healthy, 2),
             "first_page_s": round(first_page, 2), "runs": [round(t, 2) for t in times], "first_s": round(times[0], 2),
             "median_s": round(statistics.median(times), 2), "images_on_page": images}
     print(f"streamlit run -> server healthy {rows['server_healthy_s']} s; page opened -> Compare page usable "
           f"{rows['first_page_s']} s")
+    print("default slots: " + ", ".join(slots))
     print(f"{'slots':>5} {'latency (s)':>11} {'first click (s)':>15} {'median (s)':>11} {'runs':>24}")
     print(f"{4:>5} {args.latency:>11} {rows['first_s']:>15} {rows['median_s']:>11} {str(rows['runs']):>24}")
     (OUT / f"compare_click_latency{args.latency:g}.json").write_text(json.dumps(rows, indent=2))

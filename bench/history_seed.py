@@ -34,6 +34,9 @@ from sqlalchemy import insert  # noqa: E402
 
 from imagegen.history.models import Generation, Image, Run  # noqa: E402
 
+# Model names of the seeded rows. History holds old runs, so these stay as recorded: several are retired now
+# (gpt-image-1, dall-e-3, Titan v2; see imagegen/catalog), which the store keeps and shows as historical data.
+# Nothing here generates: the rows are inserted directly, no driver is built and no request is sent.
 PROVIDERS = {
     "local": ["local-procedural"],
     "openai": ["gpt-image-1", "dall-e-3"],

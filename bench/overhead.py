@@ -1,8 +1,11 @@
 """Per-image overhead of imagegen over a raw SDK call, for a 1024x1024 PNG from the emulator (no latency).
 
-Variants, per target (OpenAI gpt-image-1 1024x1024; Bedrock SDXL 1024x1024):
+Variants, per target (active models: OpenAI gpt-image-2 1024x1024; Bedrock Stable Image Core v1:1, aspect ratio
+1:1 = 1024x1024):
   (a) raw SDK: openai.OpenAI(...).images.generate + b64decode / boto3 invoke_model + json + b64decode,
-      with one client made up front (the best case for hand-written code), sending the body the driver sends;
+      with one client made up front (the best case for hand-written code, in the region the driver calls: us-west-2
+      for the Stability models), sending the body the driver sends (checked on the wire before measuring: the
+      emulator's recorded path and JSON body of one raw call and one driver call must be equal);
   (b) the imagegen driver's run_text_to_image (driver built once);
   (c) (b) as compare runs it (compare.run_slot: pricing, SlotResult) + history save through
       imagegen.recording (start_run + record: file, thumbnail, rows) into a HistoryStore in a temp dir.
@@ -31,14 +34,15 @@ import boto3  # noqa: E402
 import openai  # noqa: E402
 
 from imagegen import compare, recording  # noqa: E402
+from imagegen.catalog.bedrock import home_region  # noqa: E402
 from imagegen.emulator import Emulator  # noqa: E402
 from imagegen.history import HistoryStore  # noqa: E402
 from imagegen.slots import EMULATED_KEY, SlotSpec, build_driver  # noqa: E402
 
 PROMPT = "a red fox in a green forest at sunset"
 TARGETS = {
-    "openai gpt-image-1": SlotSpec("openai", "gpt-image-1", {"size": "1024x1024"}),
-    "bedrock sdxl": SlotSpec("bedrock", "stability.stable-diffusion-xl-v1", {"width": 1024, "height": 1024}),
+    "openai gpt-image-2": SlotSpec("openai", "gpt-image-2", {"size": "1024x1024"}),
+    "bedrock core v1:1": SlotSpec("bedrock", "stability.stable-image-core-v1:1", {"aspect_ratio": "1:1"}),
 }
 VARIANTS = ("a raw SDK", "b driver", "c driver+history")
 
@@ -54,22 +58,42 @@ def raw_call(spec: SlotSpec, url: str):
             return base64.b64decode(client.images.generate(**body).data[0].b64_json)
 
         return call
+    region = home_region(spec.model) or "us-east-1"  # where the driver calls this model with no region configured
     client = boto3.Session(aws_access_key_id="AKIAEMULATED00000000", aws_secret_access_key=EMULATED_KEY,
-                           region_name="us-east-1").client("bedrock-runtime", endpoint_url=url)
+                           region_name=region).client("bedrock-runtime", endpoint_url=url)
 
     def call(prompt: str) -> bytes:
         body = body_for.prepare([prompt]).body
         response = client.invoke_model(modelId=spec.model, body=json.dumps(body), accept="application/json",
                                        contentType="application/json")
-        return base64.b64decode(json.loads(response["body"].read())["artifacts"][0]["base64"])
+        payload = json.loads(response["body"].read())
+        # Stability v3 / Titan answer {"images": [b64]}; SDXL answered {"artifacts": [{"base64"}]}
+        encoded = payload["images"][0] if "images" in payload else payload["artifacts"][0]["base64"]
+        return base64.b64decode(encoded)
 
     return call
 
 
-def measure(spec: SlotSpec, url: str, store: HistoryStore, runs: int, warmup: int) -> dict[str, list[float]]:
+def check_same_body(spec: SlotSpec, emu: Emulator, raw, driver) -> dict:
+    """One call each with the same prompt: the emulator must have received the same path and JSON body."""
+    prompt = f"{PROMPT} (body check)"
+    seen = []
+    for send in (raw, lambda p: driver.run_text_to_image([p])):
+        send(prompt)
+        request = emu.last_request(spec.provider)
+        seen.append({"path": request.path, "body": request.json, "status": request.status})
+    if seen[0] != seen[1]:
+        raise SystemExit(f"{spec.provider} {spec.model}: the raw SDK call sent {seen[0]}, the driver {seen[1]}")
+    return seen[0]
+
+
+def measure(spec: SlotSpec, emu: Emulator, store: HistoryStore, runs: int,
+            warmup: int) -> tuple[dict[str, list[float]], dict]:
+    url = emu.url
     raw = raw_call(spec, url)
     driver = build_driver(spec, url)
     slot = compare.Slot(spec, driver)
+    wire = check_same_body(spec, emu, raw, driver)
 
     def with_history(prompt: str) -> None:
         run_id = recording.start_run(store, prompt, [], [])
@@ -88,7 +112,7 @@ def measure(spec: SlotSpec, url: str, store: HistoryStore, runs: int, warmup: in
             steps[name](prompt)
             if i >= warmup:
                 times[name].append((time.perf_counter() - started) * 1000)
-    return times
+    return times, wire
 
 
 def p95(values: list[float]) -> float:
@@ -102,13 +126,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--out", default="bench/results/overhead.json")
     args = parser.parse_args()
-    rows, verdicts = [], {}
+    rows, verdicts, wires = [], {}, {}
     with tempfile.TemporaryDirectory(prefix="imagegen-overhead-") as data_dir:
         store = HistoryStore(data_dir=data_dir)
         emu = Emulator(port=0, quiet=True).start()
         try:
             for target, spec in TARGETS.items():
-                times = measure(spec, emu.url, store, args.runs, args.warmup)
+                times, wires[target] = measure(spec, emu, store, args.runs, args.warmup)
                 medians = {name: statistics.median(values) for name, values in times.items()}
                 for name, values in times.items():
                     rows.append({"target": target, "variant": name, "median_ms": round(medians[name], 1),
@@ -126,14 +150,16 @@ def main() -> None:
     for row in rows:
         print(f"{row['target']:<20} {row['variant']:<18} {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} "
               f"{row['ratio_to_raw']:>6.2f}")
+    for target, wire in wires.items():
+        print(f"{target}: raw SDK and driver sent the same body to {wire['path']}: {json.dumps(wire['body'])}")
     for target, v in verdicts.items():
         print(f"{target}: (c)/(a) = {v['c_over_a']:.2f}; driver adds {v['b_minus_a_ms']:+.1f} ms, history adds "
               f"{v['c_minus_b_ms']:+.1f} ms; target (c) <= 1.5 x (a) + 30 ms = {v['limit_ms']:.1f} ms: "
               f"{v['c_median_ms']:.1f} ms -> {'HOLDS' if v['holds'] else 'DOES NOT HOLD'}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"rows": rows, "targets": verdicts, "runs": args.runs, "warmup": args.warmup},
-                              indent=2))
+    out.write_text(json.dumps({"rows": rows, "targets": verdicts, "runs": args.runs, "warmup": args.warmup,
+                               "wire": wires}, indent=2))
     print(f"wrote {out}")
 
 
