@@ -159,26 +159,22 @@ def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
 
 
 def table_estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
-    if provider == "local":
-        return Estimate(0.0, "free")
-    if provider in ("openai", "azure"):
-        return openai_family(model, options)
-    if provider == "bedrock":
-        return bedrock(model, options)
-    if provider == "leonardo":
-        return Estimate(None, "unknown", "Leonardo reports the cost with each generation")
-    return Estimate(None, "unknown", f"no prices for provider {provider}")
+    from imagegen import providers  # the provider packages use the tables above
+
+    package = providers.all_packages().get(provider)
+    if package is None:
+        return Estimate(None, "unknown", f"no prices for provider {provider}")
+    return package.estimate(model, options)
 
 
 def actual(provider: str, model: str, options: dict[str, Any], meta: dict[str, Any]) -> Estimate:
     """The cost of a generated image: measured usage or the provider's reported cost when present. Never raises."""
+    from imagegen import providers
+
+    package = providers.all_packages().get(provider)
     try:
-        usage = meta.get("usage") or {}
-        if provider in ("openai", "azure") and (measured := usage_cost(model, usage)) is not None:
-            return Estimate(measured, "usage")
-        reported = meta.get("reported_cost") or {}
-        if provider == "leonardo" and reported.get("unit") == "DOLLARS":
-            return Estimate(float(reported["amount"]), "reported")
+        if package is not None and (known := package.actual(model, options, meta or {})) is not None:
+            return known
     except Exception:  # a reported figure that is not a number
         return Estimate(None, "unknown", "the reported cost could not be read")
     return estimate(provider, model, options)

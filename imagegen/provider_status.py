@@ -3,20 +3,12 @@ and a check that validates a provider's configuration."""
 
 from __future__ import annotations
 
-import importlib.metadata
-import os
 import time
 from dataclasses import dataclass
 
-from imagegen import catalog
-from imagegen.catalog.bedrock import STABILITY_REGION
+from imagegen import providers
 from imagegen.errors import ImageGenerationError
 from imagegen.slots import SlotSpec, build_driver, credential_status
-
-SDKS = {"local": ("pillow",), "openai": ("openai",), "azure": ("openai",), "bedrock": ("boto3", "botocore"),
-        "leonardo": ("requests",)}
-CHEAP_OPTIONS = {"local": {"width": 256, "height": 256}, "openai": {"quality": "low"},
-                 "azure": {"quality": "low"}, "bedrock": {}, "leonardo": {"width": 256, "height": 256}}
 
 
 @dataclass(frozen=True)
@@ -29,6 +21,7 @@ class ProviderRow:
     sdk: str
     endpoint: str
     emulated: bool
+    needs_key: bool = True
 
 
 @dataclass(frozen=True)
@@ -38,59 +31,39 @@ class CheckResult:
 
 
 def sdk_versions(provider_id: str) -> str:
-    parts = []
-    for name in SDKS[provider_id]:
-        try:
-            parts.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{name} missing: pip install -r requirements.txt")
-    return ", ".join(parts)
+    return providers.get(provider_id).sdk_versions()
 
 
 def endpoint(provider_id: str) -> str:
-    env = os.environ.get
-    if provider_id == "openai":
-        return env("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-    if provider_id == "azure":
-        return env("AZURE_OPENAI_ENDPOINT") or "(AZURE_OPENAI_ENDPOINT not set)"
-    if provider_id == "bedrock":
-        return bedrock_endpoint()
-    if provider_id == "leonardo":
-        return env("LEONARDO_API_BASE") or catalog.get_provider("leonardo").extras["default_base"]
-    return "in process"
+    return providers.get(provider_id).endpoint()
 
 
-def bedrock_endpoint() -> str:
-    """Where Bedrock calls go, naming the region: the configured one, else each model's own (Stability: us-west-2)."""
-    env = os.environ.get
-    custom = env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
-    region = env("AWS_REGION") or env("AWS_DEFAULT_REGION")
-    if region:
-        where = f"bedrock-runtime.{region}.amazonaws.com ({region})"
-    else:
-        where = (f"bedrock-runtime.{STABILITY_REGION}.amazonaws.com ({STABILITY_REGION}, where the Stability models "
-                 f"are served; no AWS_REGION set, other models: us-east-1)")
-    return custom or where
+def row(package: providers.ProviderPackage, emulate: bool) -> ProviderRow:
+    """One provider's row; a package whose status or facts fail shows that instead of breaking the page."""
+    try:
+        status = package.status()
+        sdk, where = package.sdk_versions(), package.endpoint()
+    except Exception as exc:
+        status = providers.CredentialStatus(False, None, f"The status could not be read ({type(exc).__name__}).")
+        sdk, where = "unknown", "unknown"
+    emulated = emulate and not status.ok and package.needs_key
+    return ProviderRow(package.id, package.provider.label, status.ok, status.source, status.message, sdk, where,
+                       emulated, package.needs_key)
 
 
 def rows(emulate: bool) -> list[ProviderRow]:
-    result = []
-    for provider in catalog.PROVIDERS.values():
-        status = credential_status(provider.id)
-        emulated = emulate and not status.ok and provider.id != "local"
-        result.append(ProviderRow(provider.id, provider.label, status.ok, status.source, status.message,
-                                  sdk_versions(provider.id), endpoint(provider.id), emulated))
-    return result
+    return [row(package, emulate) for package in providers.all_packages().values()]
 
 
 def check(provider_id: str, emulator_url: str | None = None) -> CheckResult:
     """Validate the configuration. Emulated or local: one small generation end to end. With real
     credentials: the options and credentials resolve without sending a (paid) request."""
-    provider = catalog.get_provider(provider_id)
-    spec = SlotSpec(provider_id, provider.default_model, dict(CHEAP_OPTIONS.get(provider_id, {})))
     try:
+        package = providers.get(provider_id)
+        provider = package.provider
+        spec = SlotSpec(provider_id, provider.default_model, dict(package.check_options))
         driver = build_driver(spec, emulator_url)
-        if emulator_url is None and provider_id != "local":
+        if emulator_url is None and package.needs_key:
             driver.prepare(["configuration check"])
             status = credential_status(provider_id)
             if not status.ok:

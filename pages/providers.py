@@ -16,7 +16,7 @@ for row in provider_status.rows(emulate):
     with st.container(border=True):
         name, state, action = st.columns([2, 4, 1], vertical_alignment="center")
         name.markdown(f"**{row.label}**")
-        if row.id == "local":
+        if not row.needs_key:
             state.markdown(":material/check_circle: Always available; no key needed.")
         elif row.credentials_ok:
             state.markdown(f":material/check_circle: Credentials from the {row.source}.")

@@ -8,33 +8,64 @@ declared) and a warning says so. `option_problems` lists every problem without r
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from imagegen.catalog.bedrock import BEDROCK
-from imagegen.catalog.leonardo import LEONARDO
-from imagegen.catalog.local import LOCAL
-from imagegen.catalog.openai import AZURE, OPENAI
 from imagegen.catalog.types import Credential, Model, Option, Provider, encodable, shown
 from imagegen.errors import InvalidOptionsError
 
 __all__ = ["Credential", "Model", "Option", "Provider", "PROVIDERS", "get_provider", "validate", "Validated",
            "option_problems", "check_prompt"]
 
-PROVIDERS: dict[str, Provider] = {p.id: p for p in (LOCAL, OPENAI, AZURE, BEDROCK, LEONARDO)}
+class Providers(MutableMapping):
+    """Provider id -> `Provider`, read live from the provider registry (`imagegen.providers`). An entry set here
+    adds a catalog-only provider (validation, no driver); register a `ProviderPackage` for a usable one."""
+
+    def __init__(self) -> None:
+        self._added: dict[str, Provider] = {}
+
+    def _all(self) -> dict[str, Provider]:
+        from imagegen import providers  # the registry imports the provider catalogs, which import this package
+
+        return {**{pid: package.provider for pid, package in providers.all_packages().items()}, **self._added}
+
+    def __setitem__(self, provider_id: str, provider: Provider) -> None:
+        self._added[provider_id] = provider
+
+    def __delitem__(self, provider_id: str) -> None:
+        del self._added[provider_id]
+
+    def __getitem__(self, provider_id: str) -> Provider:
+        return self._all()[provider_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, provider_id: object) -> bool:
+        try:
+            return provider_id in self._all()
+        except TypeError:  # an unhashable id
+            return False
+
+    def __repr__(self) -> str:
+        return f"Providers({list(self)})"
 
 
-def register(provider: Provider) -> None:
-    PROVIDERS[provider.id] = provider
+PROVIDERS: Providers = Providers()
 
 
 def get_provider(provider_id: str) -> Provider:
+    known = PROVIDERS._all()
     try:
-        return PROVIDERS[provider_id]
+        return known[provider_id]
     except (KeyError, TypeError):
         raise InvalidOptionsError(
-            f"Unknown provider {shown(provider_id)}; choose one of {', '.join(PROVIDERS)}.", field="provider",
-            allowed=", ".join(PROVIDERS),
+            f"Unknown provider {shown(provider_id)}; choose one of {', '.join(known)}.", field="provider",
+            allowed=", ".join(known),
         ) from None
 
 

@@ -84,6 +84,17 @@ OUTPUT_BLOCKED = ("This request has been blocked by our content filters. Our fil
                   "generated image as potentially unsafe. Adjust your prompt and try again.")
 
 
+URLS = {"bedrock_endpoint_url": lambda url: url}  # Emulator attributes
+
+
+def init_state(emu: Any) -> None:
+    emu.bedrock_denied_models = set()  # model ids answered with AccessDeniedException
+
+
+def reset_state(emu: Any) -> None:
+    emu.bedrock_denied_models.clear()
+
+
 def env_vars(url: str) -> dict[str, str]:
     """What a shell exports to point boto3's `bedrock-runtime` client here (dummy credentials included).
     botocore reads the region from AWS_DEFAULT_REGION (other AWS SDKs and tools from AWS_REGION): both."""

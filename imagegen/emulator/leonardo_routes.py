@@ -81,6 +81,19 @@ class Job:
                 self.images = rendered
 
 
+URLS = {"leonardo_api_base": lambda url: f"{url}{PREFIX}"}  # Emulator attributes
+
+
+def init_state(emu: Any) -> None:
+    emu.leonardo_pending_polls = DEFAULT_PENDING_POLLS  # PENDING polls of each new job
+    emu.leonardo_jobs = {}  # generation id -> job (incl. its poll count)
+
+
+def reset_state(emu: Any) -> None:
+    emu.leonardo_pending_polls = DEFAULT_PENDING_POLLS
+    emu.leonardo_jobs.clear()
+
+
 def env_vars(url: str) -> dict[str, str]:
     """What a shell exports to point a Leonardo client at the emulator."""
     return {"LEONARDO_API_BASE": f"{url}{PREFIX}"}

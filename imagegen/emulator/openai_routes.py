@@ -32,6 +32,7 @@ from imagegen.emulator.wire import Request, Response, json_response, route
 
 PROVIDERS = ("openai", "azure")
 LABELS = {"openai": "OpenAI", "azure": "Azure OpenAI"}
+URLS = {"openai_base_url": lambda url: f"{url}/v1", "azure_endpoint": lambda url: url}  # Emulator attributes
 AZURE_VERSIONS = ("2024-02-01", "2024-06-01", "2024-10-21", "2025-04-01-preview")
 AZURE_GPT_IMAGE_SINCE = "2025-04-01"
 AZURE_VERSION = re.compile(r"(\d{4}-\d{2}-\d{2})(-preview)?")
@@ -54,6 +55,10 @@ AZURE_RATE_LIMIT = ("Requests to the Images_Generations Operation under Azure Op
 SERVER_ERROR = "The server had an error while processing your request. Sorry about that!"
 SAFETY_REJECTION = ("Your request was rejected as a result of our safety system. Your prompt may contain "
                     "text that is not allowed by our safety system.")
+
+
+def init_state(emu: Any) -> None:
+    emu.azure_deployments = {}  # deployment name -> model; kept across `reset`
 
 
 def env_vars(url: str) -> dict[str, str]:

@@ -1,12 +1,14 @@
 """The emulator's HTTP server: routing, request recording, logging, start/stop.
 
-Adding a provider means adding one routes module and listing it in `ROUTE_MODULES`. A routes
-module defines
+The routes come from the provider registry (`imagegen.providers`): each provider package lists its
+routes modules in `emulator`, and every distinct one is mounted. A routes module (or any object) defines
 - `PROVIDERS`: the provider names it records requests under (and that faults may target);
 - `ROUTES`: a list of `wire.Route(method, path pattern, provider, handler)`;
 - `env_vars(url) -> dict[str, str]`: what a shell exports to point that provider's SDK here;
 - optionally `not_found(req) -> Response | None`: its own 404 shape for unknown paths under its prefix;
-- optionally `FAULT_KINDS`: provider -> the fault kinds it understands (default `faults.BASIC_KINDS`).
+- optionally `FAULT_KINDS`: provider -> the fault kinds it understands (default `faults.BASIC_KINDS`);
+- optionally `URLS`: Emulator attribute name -> f(url), e.g. `openai_base_url`;
+- optionally `init_state(emu)` / `reset_state(emu)`: its own state on the Emulator, set up and reset.
 
 The server binds 127.0.0.1 only, answers each request on its own daemon thread, and logs one line per
 request (method, path without query, status, milliseconds) -- never a header, key or query value.
@@ -29,12 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from imagegen.emulator import bedrock_routes, chat_routes, leonardo_routes, openai_routes
 from imagegen.emulator.faults import BASIC_KINDS, FaultSet
 from imagegen.emulator.images import ImageStore
 from imagegen.emulator.wire import Request, Response, Route, json_response, route
 
-ROUTE_MODULES = (openai_routes, chat_routes, bedrock_routes, leonardo_routes)
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024 * 1024
 EMULATED_HEADER = "x-imagegen-emulated"  # on every answer, so drivers can badge results as emulated
@@ -64,6 +64,16 @@ def serve_file(emu: Emulator, req: Request, match: re.Match[str]) -> Response:
 CORE_ROUTES = [route("GET", r"/files/(?P<name>[A-Za-z0-9._-]+)", "files", serve_file)]
 
 
+def route_modules() -> tuple[Any, ...]:
+    """Every distinct routes module the registered providers bring, in registry order."""
+    from imagegen import providers
+
+    modules: list[Any] = []
+    for package in providers.all_packages().values():
+        modules.extend(m for m in package.emulator if not any(m is seen for seen in modules))
+    return tuple(modules)
+
+
 class Emulator:
     """A local server speaking the providers' wire protocols. `port=0` picks a free port."""
 
@@ -72,16 +82,16 @@ class Emulator:
         self.port = port
         self.log_stream = log_stream  # None: sys.stderr at the time of each line
         self.quiet = quiet
-        self.routes: list[Route] = [r for module in ROUTE_MODULES for r in module.ROUTES] + CORE_ROUTES
-        self.providers: tuple[str, ...] = tuple(p for module in ROUTE_MODULES for p in module.PROVIDERS)
+        self.modules = route_modules()
+        self.routes: list[Route] = [r for module in self.modules for r in module.ROUTES] + CORE_ROUTES
+        self.providers: tuple[str, ...] = tuple(p for module in self.modules for p in module.PROVIDERS)
         self.requests: list[RecordedRequest] = []
-        self.azure_deployments: dict[str, str] = {}
-        self.bedrock_denied_models: set[str] = set()  # model ids answered with AccessDeniedException
-        self.leonardo_pending_polls = leonardo_routes.DEFAULT_PENDING_POLLS  # PENDING polls of each new job
-        self.leonardo_jobs: dict[str, leonardo_routes.Job] = {}  # generation id -> job (incl. its poll count)
+        self.urls = {name: make for module in self.modules for name, make in getattr(module, "URLS", {}).items()}
         fault_kinds = {p: BASIC_KINDS for p in self.providers}
-        for module in ROUTE_MODULES:
+        for module in self.modules:
             fault_kinds.update(getattr(module, "FAULT_KINDS", {}))
+            if init_state := getattr(module, "init_state", None):
+                init_state(self)
         self.faults = FaultSet(self.providers, fault_kinds)
         self.images = ImageStore(image_limit)
         self._lock = threading.Lock()
@@ -120,27 +130,19 @@ class Emulator:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    @property
-    def openai_base_url(self) -> str:
-        return f"{self.url}/v1"
-
-    @property
-    def azure_endpoint(self) -> str:
-        return self.url
-
-    @property
-    def bedrock_endpoint_url(self) -> str:
-        return self.url
-
-    @property
-    def leonardo_api_base(self) -> str:
-        return f"{self.url}{leonardo_routes.PREFIX}"
+    def __getattr__(self, name: str) -> Any:
+        """A provider's address, from its routes module's `URLS` (e.g. `openai_base_url`, `leonardo_api_base`)."""
+        make = self.__dict__.get("urls", {}).get(name)
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return make(self.url)
 
     def env_vars(self) -> dict[str, str]:
         """Environment variables that point every provider's SDK at this emulator."""
         merged: dict[str, str] = {}
-        for module in ROUTE_MODULES:
-            merged.update(module.env_vars(self.url))
+        for module in self.modules:
+            if env_vars := getattr(module, "env_vars", None):
+                merged.update(env_vars(self.url))
         return merged
 
     # ---- recording and faults --------------------------------------------------------------------
@@ -161,14 +163,14 @@ class Emulator:
         self.faults.inject(provider, kind, count, fraction, seconds, retry_after)
 
     def reset(self) -> None:
-        """Forget recorded requests, Leonardo jobs, Bedrock denied models and every fault; restore
-        `leonardo_pending_polls` (Azure deployments and files stay)."""
+        """Forget recorded requests and every fault, and reset each provider's state (`reset_state`: Leonardo jobs
+        and `leonardo_pending_polls`, Bedrock denied models; Azure deployments and files stay)."""
         with self._lock:
             self.requests.clear()
         self.faults.clear()
-        self.bedrock_denied_models.clear()
-        self.leonardo_pending_polls = leonardo_routes.DEFAULT_PENDING_POLLS
-        self.leonardo_jobs.clear()
+        for module in self.modules:
+            if reset_state := getattr(module, "reset_state", None):
+                reset_state(self)
 
     # ---- dispatch --------------------------------------------------------------------------------
     def dispatch(self, req: Request) -> tuple[str, Response]:
@@ -177,7 +179,7 @@ class Emulator:
             match = candidate.pattern.fullmatch(req.path)
             if match is not None and candidate.method == req.method:
                 return candidate.provider, candidate.handler(self, req, match)
-        for module in ROUTE_MODULES:
+        for module in self.modules:
             not_found = getattr(module, "not_found", None)
             if not_found is not None and (answer := not_found(req)) is not None:
                 return "unknown", answer

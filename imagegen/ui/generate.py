@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from imagegen import catalog, compare, recording
+from imagegen import catalog, compare, providers, recording
 from imagegen.errors import ImageGenerationError, MissingCredentialsError
 from imagegen.slots import SlotSpec, build_driver, warm_clients
 from imagegen.ui import results, state
@@ -144,7 +144,7 @@ def warm_up(specs: list[SlotSpec], emulate: bool) -> None:
     todo = []
     for spec in specs:
         key = (spec.provider, spec.model, needs_emulator(spec) and emulate)
-        if spec.provider != "local" and key not in _warmed and (emulate or not needs_emulator(spec)):
+        if needs_key(spec) and key not in _warmed and (emulate or not needs_emulator(spec)):
             _warmed.add(key)
             todo.append((spec, get_emulator().url if key[2] else None))
     if todo:
@@ -156,7 +156,14 @@ _warmed: set[tuple] = set()
 
 def needs_emulator(spec: SlotSpec) -> bool:
     """A provider without credentials runs against the emulator (the local generator never does)."""
-    return spec.provider != "local" and not statuses()[spec.provider].ok
+    if not needs_key(spec):
+        return False
+    status = statuses().get(spec.provider) or providers.get(spec.provider).status()  # one added since the cache
+    return not status.ok
+
+
+def needs_key(spec: SlotSpec) -> bool:
+    return providers.get(spec.provider).needs_key
 
 
 def show_last(store) -> None:

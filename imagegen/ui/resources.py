@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from imagegen import catalog
+from imagegen import catalog, providers
 from imagegen.emulator import Emulator
 from imagegen.history import DatabaseUnavailableError, HistoryStore, StorageError
 from imagegen.slots import CredentialStatus, credential_status
@@ -57,4 +57,5 @@ def statuses() -> dict[str, CredentialStatus]:
 
 
 def any_real_credentials() -> bool:
-    return any(status.ok for pid, status in statuses().items() if pid != "local")
+    packages = providers.all_packages()
+    return any(status.ok for pid, status in statuses().items() if pid in packages and packages[pid].needs_key)

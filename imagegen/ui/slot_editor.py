@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from imagegen import catalog, pricing
+from imagegen import catalog, pricing, providers
 from imagegen.slots import CredentialStatus
 from imagegen.ui import state
 from imagegen.ui.generate import option_message
@@ -34,7 +34,7 @@ def model_choices(provider: catalog.Provider, current: str | None) -> list[str]:
 
 
 def credential_line(status: CredentialStatus, emulate: bool, provider_id: str) -> None:
-    if provider_id == "local":
+    if not providers.get(provider_id).needs_key:
         st.caption("Offline, no key needed.")
     elif status.ok:
         st.caption(f":material/key: Credentials from the {status.source}.")
@@ -54,7 +54,8 @@ def slot_card(position: int, sid: int, statuses: dict[str, CredentialStatus], em
         model_ids = model_choices(provider, st.session_state.get(state.model_key(sid)))
         model_id = st.selectbox("Model", model_ids, key=state.model_key(sid),
                                 format_func=lambda mid: model_label(provider, mid), persist_state="session")
-        credential_line(statuses[provider_id], emulate, provider_id)
+        status = statuses.get(provider_id) or providers.get(provider_id).status()  # a provider added since the cache
+        credential_line(status, emulate, provider_id)
         model = provider.model(model_id)
         with st.expander("Options", expanded=False):
             if model is None:

@@ -1,0 +1,35 @@
+"""OpenAI Images through the official `openai` SDK."""
+
+from __future__ import annotations
+
+import os
+
+from imagegen import pricing
+from imagegen.emulator import chat_routes, openai_routes
+from imagegen.providers.base import EMULATED_KEY, ProviderPackage, renamed
+from imagegen.providers.openai.catalog import OPENAI
+
+RENAMES = {"size": "image_size"}
+
+
+def build_driver(spec, emulator_url: str | None = None):
+    from imagegen.providers.openai.driver import OpenAiImageGenerationDriver
+
+    kwargs = renamed(spec.set_options(), RENAMES)
+    if emulator_url:
+        kwargs.update(api_key=EMULATED_KEY, base_url=f"{emulator_url}/v1")
+    return OpenAiImageGenerationDriver(model=spec.model, **kwargs)
+
+
+def actual(model: str, options: dict, meta: dict) -> pricing.Estimate | None:
+    """The measured cost when the response reports `usage` (OpenAI and Azure alike)."""
+    measured = pricing.usage_cost(model, meta.get("usage") or {})
+    return pricing.Estimate(measured, "usage") if measured is not None else None
+
+
+def endpoint() -> str:
+    return os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+
+
+PACKAGE = ProviderPackage(OPENAI, build_driver, pricing.openai_family, actual, sdks=("openai",), endpoint=endpoint,
+                          check_options={"quality": "low"}, emulator=(openai_routes, chat_routes))
