@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imagegen import catalog, providers
-from imagegen.drivers import BaseImageGenerationDriver
+from imagegen.drivers.base import BaseImageGenerationDriver
 from imagegen.providers.base import EMULATED_KEY, CredentialStatus
 
 __all__ = ["EMULATED_KEY", "CredentialStatus", "SlotSpec", "build_driver", "credential_status", "warm_clients"]
