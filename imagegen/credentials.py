@@ -8,44 +8,26 @@ directory (where `streamlit run` looks for it).
 
 from __future__ import annotations
 
-import os
-import tomllib
 from pathlib import Path
 
-from imagegen import logsafe
+from imagegen import logsafe, settings
 from imagegen.catalog import Credential
 from imagegen.errors import MissingCredentialsError
 
 
 def secrets_path() -> Path:
-    return Path(os.environ.get("IMAGEGEN_SECRETS_FILE") or ".streamlit/secrets.toml")
+    return settings.secrets_path()
 
 
 def read_secrets(path: Path | None = None) -> dict:
-    path = path or secrets_path()
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise MissingCredentialsError(
-            f"{path} is not valid TOML ({exc}); fix the file or remove it."
-        ) from None
-    logsafe.remember_secrets(data)
-    return data
+    """The parsed secrets file: the settings' copy (parsed once), or the file at `path` when given."""
+    return settings.read_toml(path) if path is not None else settings.get_settings().secrets_file
 
 
 def lookup(credential: Credential) -> tuple[str | None, str | None]:
     """Return (value, source) where source is 'environment' or 'secrets file', or (None, None)."""
-    value = os.environ.get(credential.env, "").strip()
-    if value:
-        return value, "environment"  # SECRET_ENV variables are scrubbed from logs as they are
-    section = read_secrets().get(credential.secrets_section) or {}
-    value = str(section.get(credential.secrets_key) or "").strip() if isinstance(section, dict) else ""
-    if value:
-        return value, "secrets file"
-    return None, None
+    # SECRET_ENV variables are scrubbed from logs as they are; the file's secrets are remembered when parsed
+    return settings.get_settings().lookup(credential.env, credential.secrets_section, credential.secrets_key)
 
 
 def is_secret(credential: Credential) -> bool:

@@ -138,6 +138,7 @@ def test_tracebacks_secrets_file_values_and_unformattable_records(caplog, tmp_pa
     monkeypatch.setenv("IMAGEGEN_SECRETS_FILE", str(secrets_file))
     driver = LeonardoImageGenerationDriver(model=PHOENIX)
     assert driver.headers()["authorization"].endswith("5e6f")  # read from the file: remembered from now on
+    LeonardoImageGenerationDriver(model=PHOENIX, api_key=LEONARDO_KEY).headers()  # a key given to a driver, too
     caplog.set_level(logging.DEBUG)
     log = logging.getLogger("some.library")
     try:

@@ -4,13 +4,13 @@ the facts the Providers page shows, and its emulator routes. The registry (`imag
 from __future__ import annotations
 
 import importlib.metadata
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from imagegen import credentials
 from imagegen.catalog.types import Provider
+from imagegen.settings import get_settings
 
 EMULATED_KEY = "emulated-no-real-key"
 
@@ -24,12 +24,12 @@ class CredentialStatus:
 
 def catalog_status(provider: Provider, fallbacks: dict[str, str] | None = None) -> CredentialStatus:
     """Every credential the catalog lists, from the environment or the secrets file (never the value).
-    `fallbacks`: credential env name -> another environment variable that stands in for it."""
+    `fallbacks`: credential env name -> another variable that stands in for it (or its secrets-file key)."""
     missing, sources = [], set()
     for credential in provider.credentials:
         value, source = credentials.lookup(credential)
         if not value and (other := (fallbacks or {}).get(credential.env)):
-            value, source = os.environ.get(other), "environment"
+            value, source = get_settings().lookup(other)
         if value:
             sources.add(source)
         else:

@@ -9,6 +9,7 @@ import streamlit as st
 from imagegen import catalog, providers
 from imagegen.emulator import Emulator
 from imagegen.history import DatabaseUnavailableError, HistoryStore, StorageError
+from imagegen.settings import get_settings
 from imagegen.slots import CredentialStatus, credential_status
 from imagegen.ui.text import literal
 
@@ -18,13 +19,18 @@ def _store(database_url: str | None, data_dir: str | None, storage_url: str | No
     return HistoryStore(database_url=database_url, data_dir=data_dir, storage_url=storage_url)
 
 
+def configured() -> tuple[str | None, str, str | None]:
+    """(database URL, data dir, storage URL) from the settings: a changed setting opens another store."""
+    config = get_settings()
+    return config.database.url, config.data_dir, config.storage.url
+
+
 def get_store() -> HistoryStore:
     """One store (and engine) per process and configuration; migrated on first use. A wrong image storage
     setting (IMAGEGEN_STORAGE_URL, bucket, AWS credentials) or an unreachable database (IMAGEGEN_DATABASE_URL)
     stops the page with the message naming the fix (passwords hidden)."""
     try:
-        return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"),
-                      os.environ.get("IMAGEGEN_STORAGE_URL"))
+        return _store(*configured())
     except (StorageError, DatabaseUnavailableError) as exc:  # not cached: the next rerun tries again
         st.error(literal(exc), icon=":material/cloud_off:")
         st.stop()
@@ -33,8 +39,7 @@ def get_store() -> HistoryStore:
 def try_store() -> HistoryStore | None:
     """The store, or None when it cannot be opened (the pages that need it say why)."""
     try:
-        return _store(os.environ.get("IMAGEGEN_DATABASE_URL"), os.environ.get("IMAGEGEN_DATA_DIR"),
-                      os.environ.get("IMAGEGEN_STORAGE_URL"))
+        return _store(*configured())
     except (StorageError, DatabaseUnavailableError):
         return None
 

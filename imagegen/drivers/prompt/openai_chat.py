@@ -6,7 +6,6 @@ the endpoint from `base_url=`, else `OPENAI_BASE_URL`, else OpenAI's. Keys never
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ from imagegen import catalog, credentials
 from imagegen.drivers import client_cache
 from imagegen.drivers.openai_errors import translate
 from imagegen.errors import ProviderError
+from imagegen.settings import get_settings
 
 EMULATOR_HEADER = "x-imagegen-emulated"
 LABEL = "OpenAI chat"
@@ -72,7 +72,7 @@ class OpenAiChatPromptDriver:
         return credentials.require(self.credential, self.api_key, self.provider_id)
 
     def resolve_base_url(self) -> str | None:
-        return self.base_url or os.environ.get("OPENAI_BASE_URL") or None
+        return self.base_url or get_settings().openai.base_url
 
     def get_client(self) -> openai.OpenAI:
         """The shared client (drivers.client_cache) for this key + endpoint, read at call time (a changed
@@ -102,7 +102,7 @@ class OpenAiChatPromptDriver:
             raise translate(exc, label=LABEL, provider=self.provider_id, key_hint=self.key_hint(),
                             endpoint_hint=f"the model id ({self.model}) and the base URL "
                                           f"({self.resolve_base_url() or 'OpenAI default'})",
-                            secrets=[self.api_key, os.environ.get(self.credential.env)]) from None
+                            secrets=[self.api_key, credentials.lookup(self.credential)[0]]) from None
         if not response.choices:
             raise ProviderError(f"{LABEL} answered without a choice; try again.", provider=self.provider_id)
         choice = response.choices[0]

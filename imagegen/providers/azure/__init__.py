@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from imagegen import pricing
 from imagegen.emulator import openai_routes
 from imagegen.providers.base import EMULATED_KEY, ProviderPackage, catalog_status, renamed
 from imagegen.providers.openai import actual
 from imagegen.providers.openai.catalog import AZURE
+from imagegen.settings import get_settings
 
 RENAMES = {"size": "image_size"}
 
@@ -23,12 +22,12 @@ def build_driver(spec, emulator_url: str | None = None):
 
 
 def credential_status():
-    """An Entra ID token in AZURE_OPENAI_AD_TOKEN stands in for the API key."""
+    """An Entra ID token (AZURE_OPENAI_AD_TOKEN or ad_token under [azure]) stands in for the API key."""
     return catalog_status(AZURE, {"AZURE_OPENAI_API_KEY": "AZURE_OPENAI_AD_TOKEN"})
 
 
 def endpoint() -> str:
-    return os.environ.get("AZURE_OPENAI_ENDPOINT") or "(AZURE_OPENAI_ENDPOINT not set)"
+    return get_settings().azure.endpoint or "(AZURE_OPENAI_ENDPOINT not set)"
 
 
 PACKAGE = ProviderPackage(AZURE, build_driver, pricing.openai_family, actual, credential_status, sdks=("openai",),

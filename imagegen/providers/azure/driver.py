@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import openai
 
 from imagegen import credentials, logsafe
 from imagegen.providers.openai.catalog import azure_api_version
 from imagegen.providers.openai.driver import OpenAiImageGenerationDriver
+from imagegen.settings import get_settings, reveal
 
 
 class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
@@ -25,14 +24,15 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
         self.azure_ad_token = azure_ad_token
         logsafe.remember(azure_ad_token)  # never in a log (keys given as api_key: credentials.require)
         self.azure_ad_token_provider = azure_ad_token_provider
-        self.api_version = api_version or os.environ.get("OPENAI_API_VERSION") or azure_api_version(model)
+        # the argument, else OPENAI_API_VERSION, else api_version under [azure], else the model family's default
+        self.api_version = api_version or get_settings().azure.api_version or azure_api_version(model)
 
     def credential_hint(self) -> str:
         return (f"Set a valid key in AZURE_OPENAI_API_KEY (or api_key under [azure] in "
                 f"{credentials.secrets_path()}), or pass an Entra ID token; the key itself is never shown.")
 
     def endpoint_hint(self) -> str:
-        return (f"the endpoint ({self.azure_endpoint or os.environ.get('AZURE_OPENAI_ENDPOINT') or 'unset'}), "
+        return (f"the endpoint ({self.azure_endpoint or get_settings().azure.endpoint or 'unset'}), "
                 f"deployment '{self.azure_deployment}' and api-version {self.api_version}")
 
     def resolve_endpoint(self) -> str:
@@ -42,14 +42,16 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
         """Exactly one credential, as (SDK keyword, value): the SDK raises MutuallyExclusiveAuthError for two.
 
         Explicit arguments first (token provider, token, key), then the environment as the SDK orders it
-        (AZURE_OPENAI_AD_TOKEN before AZURE_OPENAI_API_KEY), then the key from secrets.toml."""
+        (AZURE_OPENAI_AD_TOKEN before AZURE_OPENAI_API_KEY), then secrets.toml (api_key before ad_token)."""
         if self.azure_ad_token_provider is not None:
             return "azure_ad_token_provider", self.azure_ad_token_provider
         if self.azure_ad_token:
             return "azure_ad_token", self.azure_ad_token
         if self.api_key:
             return "api_key", self.resolve_api_key()
-        if token := os.environ.get("AZURE_OPENAI_AD_TOKEN"):
+        token, source = get_settings().lookup("AZURE_OPENAI_AD_TOKEN")
+        if token and (source == "environment" or not credentials.lookup(self.provider.credentials[0])[0]):
+            logsafe.remember(token)
             return "azure_ad_token", token
         return "api_key", self.resolve_api_key()
 
@@ -74,5 +76,5 @@ class AzureOpenAiImageGenerationDriver(OpenAiImageGenerationDriver):
         )
 
     def secrets(self) -> list[str | None]:
-        return [self.api_key, self.azure_ad_token, os.environ.get("AZURE_OPENAI_API_KEY"),
-                os.environ.get("AZURE_OPENAI_AD_TOKEN")]
+        config = get_settings().azure
+        return [self.api_key, self.azure_ad_token, reveal(config.api_key), reveal(config.ad_token)]

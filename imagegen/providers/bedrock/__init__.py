@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 
 from imagegen import credentials, pricing
 from imagegen.emulator import bedrock_routes
 from imagegen.errors import InvalidOptionsError
 from imagegen.providers.base import EMULATED_KEY, CredentialStatus, ProviderPackage, renamed
 from imagegen.providers.bedrock.catalog import BEDROCK, STABILITY_REGION
+from imagegen.settings import get_settings
 
 RENAMES = {"width": "image_width", "height": "image_height"}
 MAIN = ("width", "height", "seed")  # the rest belong to the model driver
@@ -53,9 +53,9 @@ def bedrock_status() -> CredentialStatus:
     key, source = credentials.lookup(BEDROCK.credentials[0])
     if source == "secrets file":
         return CredentialStatus(True, source, "")
-    if os.environ.get("AWS_BEARER_TOKEN_BEDROCK", "").strip():  # a Bedrock API key: botocore sends it as Bearer
+    if get_settings().env("AWS_BEARER_TOKEN_BEDROCK"):  # a Bedrock API key: botocore sends it as Bearer
         return CredentialStatus(True, "Bedrock API key (AWS_BEARER_TOKEN_BEDROCK)", "")
-    if key or os.environ.get("AWS_PROFILE") or boto3.Session().get_credentials() is not None:
+    if key or get_settings().env("AWS_PROFILE") or boto3.Session().get_credentials() is not None:
         return CredentialStatus(True, "AWS credential chain", "")
     return CredentialStatus(False, None, "No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or "
                                          "AWS_PROFILE), or a Bedrock API key in AWS_BEARER_TOKEN_BEDROCK, or "
@@ -65,9 +65,8 @@ def bedrock_status() -> CredentialStatus:
 
 def bedrock_endpoint() -> str:
     """Where Bedrock calls go, naming the region: the configured one, else each model's own (Stability: us-west-2)."""
-    env = os.environ.get
-    custom = env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
-    region = env("AWS_REGION") or env("AWS_DEFAULT_REGION")
+    config = get_settings().bedrock
+    custom, region = config.endpoint_url, config.region
     if region:
         where = f"bedrock-runtime.{region}.amazonaws.com ({region})"
     else:

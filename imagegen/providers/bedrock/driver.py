@@ -19,6 +19,7 @@ from imagegen.drivers.bedrock import BedrockImageGenerationModelDriver, model_dr
 from imagegen.errors import InvalidOptionsError, ProviderError
 from imagegen.providers.bedrock.catalog import home_region, region_warning
 from imagegen.providers.bedrock.errors import translate
+from imagegen.settings import get_settings, reveal
 
 EMULATOR_HEADER = "x-imagegen-emulated"
 DEFAULT_REGION = "us-east-1"
@@ -102,13 +103,16 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
             return self.session
         provider = self.provider
         key_id, source = credentials.lookup(provider.credentials[0])
-        section = credentials.read_secrets().get("bedrock") or {}
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or section.get("region")
+        config = get_settings().bedrock  # region: AWS_REGION, AWS_DEFAULT_REGION, then region under [bedrock]
         if source == "secrets file":
             secret, _ = credentials.lookup(provider.credentials[1])
             return boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret,
-                                 aws_session_token=section.get("aws_session_token"), region_name=region)
-        return boto3.Session(region_name=region)
+                                 aws_session_token=reveal(config.aws_session_token), region_name=config.region)
+        return boto3.Session(region_name=config.region)
+
+    def resolve_endpoint_url(self) -> str | None:
+        """The argument, else AWS_ENDPOINT_URL_BEDROCK_RUNTIME, else endpoint_url under [bedrock], else AWS's."""
+        return self.endpoint_url or get_settings().bedrock.endpoint_url
 
     def get_client(self):
         with self._client_lock:
@@ -123,17 +127,17 @@ class AmazonBedrockImageGenerationDriver(BaseImageGenerationDriver):
                         max_pool_connections=self.max_pool_connections)
         region = session.region_name or home_region(self.model) or DEFAULT_REGION
         return session.client("bedrock-runtime", region_name=region,
-                              endpoint_url=self.endpoint_url, config=config)
+                              endpoint_url=self.resolve_endpoint_url(), config=config)
 
     def client_key(self) -> tuple:
         """What the client depends on: the given session itself (kept alive by the key, so its identity is
         never reused), or the environment and secrets file (secrets fingerprinted)."""
-        config = (self.endpoint_url, self.max_attempts, self.connect_timeout, self.read_timeout,
+        config = (self.resolve_endpoint_url(), self.max_attempts, self.connect_timeout, self.read_timeout,
                   self.max_pool_connections, home_region(self.model))
         if self.session is not None:
             return ("bedrock", self.session, *config)
-        section = credentials.read_secrets().get("bedrock") or {}
-        env = {name: os.environ.get(name) for name in CLIENT_ENV}
+        section = get_settings().secrets_file.get("bedrock") or {}
+        env = {name: os.environ.get(name) for name in CLIENT_ENV}  # what botocore itself reads
         logsafe.remember(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"],
                          env["AWS_BEARER_TOKEN_BEDROCK"])
         secret = client_cache.fingerprint(env.pop("AWS_SECRET_ACCESS_KEY"), env.pop("AWS_SESSION_TOKEN"),

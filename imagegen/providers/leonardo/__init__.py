@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 from imagegen.emulator import leonardo_routes
 from imagegen.pricing import Estimate
 from imagegen.providers.base import EMULATED_KEY, ProviderPackage, renamed
 from imagegen.providers.leonardo.catalog import LEONARDO
+from imagegen.settings import get_settings
 
 RENAMES = {"width": "image_width", "height": "image_height"}
 EMULATED_POLL_INTERVAL = 0.05  # the emulator runs on loopback with no rate limit, so emulated slots poll finely
@@ -33,7 +32,7 @@ def actual(model: str, options: dict, meta: dict) -> Estimate | None:
 
 
 def endpoint() -> str:
-    return os.environ.get("LEONARDO_API_BASE") or LEONARDO.extras["default_base"]
+    return get_settings().leonardo.api_base or LEONARDO.extras["default_base"]
 
 
 PACKAGE = ProviderPackage(LEONARDO, build_driver, estimate, actual, sdks=("requests",), endpoint=endpoint,

@@ -12,7 +12,6 @@ the generation id instead of creating another, and a create that got no answer s
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -28,6 +27,7 @@ from imagegen.errors import (
     redact,
 )
 from imagegen.providers.leonardo.catalog import NATIVE_MODELS, REQUIRED_OPTIONS, STYLES, V2_MODELS
+from imagegen.settings import get_settings, reveal
 
 DEFAULT_API_BASE = "https://cloud.leonardo.ai/api/rest/v1"
 EMULATOR_HEADER = "x-imagegen-emulated"
@@ -135,7 +135,7 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
 
     # -- network ---------------------------------------------------------------------------
     def base_url(self) -> str:
-        return (self.api_base or os.environ.get("LEONARDO_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+        return (self.api_base or get_settings().leonardo.api_base or DEFAULT_API_BASE).rstrip("/")
 
     def create_url(self, body: dict[str, Any]) -> str:
         """v1 `/generations`, or for a v2 body (it names a `model`) the v2 sibling of the v1 base."""
@@ -149,7 +149,7 @@ class LeonardoImageGenerationDriver(BaseImageGenerationDriver):
         return {"authorization": f"Bearer {key}", "accept": "application/json"}
 
     def secrets(self) -> list[str | None]:
-        return [self.api_key, os.environ.get("LEONARDO_API_KEY")]
+        return [self.api_key, reveal(get_settings().leonardo.api_key)]
 
     def call(self, method: str, url: str, headers: dict | None = None, **kwargs) -> requests.Response:
         try:

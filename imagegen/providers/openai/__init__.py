@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 from imagegen import pricing
 from imagegen.emulator import chat_routes, openai_routes
 from imagegen.providers.base import EMULATED_KEY, ProviderPackage, renamed
 from imagegen.providers.openai.catalog import OPENAI
+from imagegen.settings import get_settings
 
 RENAMES = {"size": "image_size"}
 
@@ -28,7 +27,7 @@ def actual(model: str, options: dict, meta: dict) -> pricing.Estimate | None:
 
 
 def endpoint() -> str:
-    return os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    return get_settings().openai.base_url or "https://api.openai.com/v1"
 
 
 PACKAGE = ProviderPackage(OPENAI, build_driver, pricing.openai_family, actual, sdks=("openai",), endpoint=endpoint,

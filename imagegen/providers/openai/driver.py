@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import threading
 from typing import Any
 
@@ -15,6 +14,7 @@ from imagegen.drivers import client_cache
 from imagegen.drivers.base import BaseImageGenerationDriver, Request, Result
 from imagegen.errors import InvalidOptionsError, ProviderError, redact
 from imagegen.providers.openai.errors import translate
+from imagegen.settings import get_settings
 
 NEGATIVE_FALLBACKS = ("append", "ignore")
 EMULATOR_HEADER = "x-imagegen-emulated"
@@ -107,19 +107,26 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
         return credentials.invalid_key_hint(self.provider.credentials[0])
 
     def endpoint_hint(self) -> str:
-        return f"the base URL ({self.base_url or os.environ.get('OPENAI_BASE_URL') or 'OpenAI default'})"
+        return f"the base URL ({self.resolve_base_url() or 'OpenAI default'})"
+
+    def resolve_base_url(self) -> str | None:
+        """The argument, else OPENAI_BASE_URL, else base_url under [openai] in the secrets file, else None."""
+        return self.base_url or get_settings().openai.base_url
+
+    def resolve_organization(self) -> str | None:
+        return self.organization or get_settings().openai.organization
 
     def resolve_api_key(self) -> str:
         return credentials.require(self.provider.credentials[0], self.api_key, self.provider_id)
 
     def make_client(self) -> openai.OpenAI:
-        return openai.OpenAI(api_key=self.resolve_api_key(), base_url=self.base_url or None,
-                             organization=self.organization, timeout=self.timeout,
+        return openai.OpenAI(api_key=self.resolve_api_key(), base_url=self.resolve_base_url(),
+                             organization=self.resolve_organization(), timeout=self.timeout,
                              max_retries=self.max_retries)
 
     def client_key(self) -> tuple:
         """What a client depends on; read at call time, so a changed variable gets a new client."""
-        return (self.resolve_api_key(), self.base_url or os.environ.get("OPENAI_BASE_URL"), self.organization)
+        return (self.resolve_api_key(), self.resolve_base_url(), self.resolve_organization())
 
     def get_client(self) -> openai.OpenAI:
         key = self.client_key()
@@ -137,7 +144,7 @@ class OpenAiImageGenerationDriver(BaseImageGenerationDriver):
         return True
 
     def secrets(self) -> list[str | None]:
-        return [self.api_key, os.environ.get(self.provider.credentials[0].env)]
+        return [self.api_key, credentials.lookup(self.provider.credentials[0])[0]]
 
     def send(self, request: Request) -> Result:
         client = self.get_client()
