@@ -41,7 +41,7 @@ from imagegen import catalog, compare  # noqa: E402
 from imagegen.catalog.leonardo import LEONARDO_MODELS, NATIVE_MODELS  # noqa: E402
 from imagegen.catalog.openai import azure_api_version  # noqa: E402
 from imagegen.emulator import Emulator  # noqa: E402
-from imagegen.emulator.bedrock_rules import SD3_ASPECT_RATIOS  # noqa: E402
+from imagegen.providers.bedrock.emulator_rules import SD3_ASPECT_RATIOS  # noqa: E402
 from imagegen.slots import SlotSpec, build_driver  # noqa: E402
 
 PROMPT = "a red fox in a green forest at sunset"

@@ -1,43 +1,32 @@
 """Estimated cost per image, per run, and for a planned run (providers.md, "Prices for cost estimates").
 
-Prices are public list prices in USD per image; they change, so every figure is an *estimate*.
-GPT image models are priced by output tokens: when the response reports `usage`, that measured count
-is used; before a run, the documented token counts per size and quality stand in.
+Prices are public list prices in USD per image; they change, so every figure is an *estimate*. Each provider's
+price tables and functions live in its folder (`imagegen.providers.<id>.pricing`); this module holds `Estimate` and
+asks the registered provider packages (`estimate`, `actual`, `total`).
 """
 
 from __future__ import annotations
 
-import re
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from imagegen import catalog
 
-# USD per million tokens: (image output, text input, image input); OpenAI and Azure alike. Dated snapshots
-# (gpt-image-2-2026-04-21, gpt-image-2.5-flare-2026-09-08) take their family's rates by prefix.
-GPT_IMAGE_RATES = {
-    "gpt-image-2": (30.0, 5.0, 8.0),  # also gpt-image-2.5-* and gpt-image-2.6-*
-    "gpt-image-1.5": (32.0, 5.0, 8.0), "chatgpt-image-latest": (32.0, 5.0, 8.0),
-    "gpt-image-1-mini": (8.0, 2.0, 2.5), "gpt-image-1": (40.0, 5.0, 10.0),
-}
-# Models whose published per-image prices differ from the shared token counts below (gpt-image-1-mini writes about
-# twice as many tokens per image): USD per image by size class and quality; a quality not listed is unknown.
-GPT_IMAGE_PER_IMAGE = {
-    "gpt-image-1-mini": {"square": {"low": 0.005, "medium": 0.011}, "wide": {"low": 0.006, "medium": 0.015}},
-}
-# Output tokens per image by quality, for a square (1024x1024) and a wide/tall (1536x1024) image.
-GPT_IMAGE_TOKENS = {"square": {"low": 272, "medium": 1056, "high": 4160},
-                    "wide": {"low": 408, "medium": 1584, "high": 6240}}
-DALLE3 = {("standard", "square"): 0.04, ("standard", "wide"): 0.08, ("hd", "square"): 0.08, ("hd", "wide"): 0.12}
-DALLE2 = {"256x256": 0.016, "512x512": 0.018, "1024x1024": 0.020}
-BEDROCK_FLAT = {
-    "stability.sd3-large-v1:0": 0.08, "stability.sd3-5-large-v1:0": 0.08,
-    "stability.stable-image-core-v1:0": 0.04, "stability.stable-image-core-v1:1": 0.04,
-    "stability.stable-image-ultra-v1:0": 0.14, "stability.stable-image-ultra-v1:1": 0.14,
-}
-TITAN = {"standard": 0.008, "premium": 0.01}  # unverified: AWS prices Titan by size and quality
-NOVA_CANVAS = 0.06  # providers.md: Nova Canvas (retired) 1024x1024; other sizes and premium unverified
+# The names this module held before the tables moved into the provider folders: still importable from here, loaded
+# on first use so that importing this module imports no provider.
+MOVED = {name: "imagegen.providers.openai.pricing" for name in (
+    "GPT_IMAGE_RATES", "GPT_IMAGE_PER_IMAGE", "GPT_IMAGE_TOKENS", "DALLE3", "DALLE2", "SIZE", "parse_size",
+    "size_class", "area_factor", "token_rates", "token_rate", "usage_cost", "gpt_image", "openai_family")}
+MOVED.update({name: "imagegen.providers.bedrock.pricing" for name in ("BEDROCK_FLAT", "TITAN", "NOVA_CANVAS",
+                                                                       "bedrock")})
+
+
+def __getattr__(name: str) -> Any:
+    if name in MOVED:
+        return getattr(importlib.import_module(MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -54,99 +43,6 @@ class Estimate:
         return f"~${self.usd:.3f}"
 
 
-SIZE = re.compile(r"([1-9][0-9]{0,5})x([1-9][0-9]{0,5})")
-
-
-def parse_size(size: str | None) -> tuple[int, int]:
-    """(width, height) of a WxH size; None or "auto" count as 1024x1024. ValueError for anything else."""
-    if size is None or size == "auto":
-        return 1024, 1024
-    match = SIZE.fullmatch(size) if isinstance(size, str) else None
-    if match is None:
-        raise ValueError(f"not a size: {size!r}")
-    return int(match[1]), int(match[2])
-
-
-def size_class(size: str | None) -> str:
-    width, height = parse_size(size)
-    return "square" if width == height else "wide"
-
-
-def area_factor(size: str | None) -> float:
-    """Tokens scale with area for sizes outside the documented ones (gpt-image-2 custom sizes)."""
-    if size in (None, "auto", "1024x1024", "1536x1024", "1024x1536"):
-        return 1.0
-    width, height = parse_size(size)
-    base = 1024 * 1024 if width == height else 1536 * 1024
-    return width * height / base
-
-
-def token_rates(model: str) -> tuple[float, float, float] | None:
-    """(output, text input, image input) USD per million tokens; a dated snapshot takes its family's rates."""
-    family = next((m for m in sorted(GPT_IMAGE_RATES, key=len, reverse=True) if model.startswith(m)), None)
-    return GPT_IMAGE_RATES.get(family) if family else None
-
-
-def token_rate(model: str) -> float | None:
-    """USD per million output tokens; a dated snapshot (gpt-image-1-2026-01-01) takes its family's rate."""
-    rates = token_rates(model)
-    return rates[0] if rates else None
-
-
-def usage_cost(model: str, usage: dict[str, Any]) -> float | None:
-    """Measured cost from a response's `usage`: output tokens, plus input text and image tokens when reported."""
-    rates = token_rates(model)
-    if rates is None or usage.get("output_tokens") is None:
-        return None
-    details = usage.get("input_tokens_details") or {}
-    cost = usage["output_tokens"] * rates[0]
-    cost += (details.get("text_tokens") or 0) * rates[1] + (details.get("image_tokens") or 0) * rates[2]
-    return round(cost / 1e6, 4)
-
-
-def gpt_image(model: str, options: dict[str, Any]) -> Estimate:
-    rate = token_rate(model)
-    if rate is None:
-        return Estimate(None, "unknown", f"no price known for {model}")
-    quality = options.get("quality") or "auto"
-    quality = "medium" if quality == "auto" else quality
-    size = options.get("size")
-    note = "quality auto priced as medium" if (options.get("quality") or "auto") == "auto" else ""
-    if model in GPT_IMAGE_PER_IMAGE:
-        price = GPT_IMAGE_PER_IMAGE[model][size_class(size)].get(quality)
-        if price is None:
-            return Estimate(None, "unknown", f"no published price for {model} at quality {quality}")
-        return Estimate(round(price * area_factor(size), 4), "table", note)
-    tokens = GPT_IMAGE_TOKENS[size_class(size)].get(quality)
-    if tokens is None:
-        return Estimate(None, "unknown", f"no token count known for quality {quality}")
-    return Estimate(round(tokens * area_factor(size) * rate / 1e6, 4), "tokens", note)
-
-
-def openai_family(model: str, options: dict[str, Any]) -> Estimate:
-    if model.startswith(("gpt-image", "chatgpt-image")):
-        return gpt_image(model, options)
-    if model == "dall-e-3":
-        key = (options.get("quality") or "standard", size_class(options.get("size") or "1024x1024"))
-        return Estimate(DALLE3.get(key), "table")
-    if model == "dall-e-2":
-        return Estimate(DALLE2.get(options.get("size") or "1024x1024"), "table")
-    return Estimate(None, "unknown", f"no price known for {model}")
-
-
-def bedrock(model: str, options: dict[str, Any]) -> Estimate:
-    if model.startswith("stability.stable-diffusion-xl"):
-        steps = options.get("steps") or 30
-        return Estimate(0.04 if steps <= 50 else 0.08, "table")
-    if model in BEDROCK_FLAT:
-        return Estimate(BEDROCK_FLAT[model], "table")
-    if model.startswith("amazon.titan-image-generator"):
-        return Estimate(TITAN.get(options.get("quality") or "standard"), "table", "unverified Titan price")
-    if model.startswith("amazon.nova-canvas"):
-        return Estimate(NOVA_CANVAS, "table", "Nova Canvas priced at its 1024x1024 rate (others unverified)")
-    return Estimate(None, "unknown", f"no price known for {model}")
-
-
 def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
     """The expected cost of one image before it is generated. Never raises: the UI calls it on every rerun with
     whatever was typed, and options it cannot price (invalid ones included) give usd=None."""
@@ -159,7 +55,7 @@ def estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
 
 
 def table_estimate(provider: str, model: str, options: dict[str, Any]) -> Estimate:
-    from imagegen import providers  # the provider packages use the tables above
+    from imagegen import providers  # the provider packages import Estimate from here
 
     package = providers.all_packages().get(provider)
     if package is None:

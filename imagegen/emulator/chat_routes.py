@@ -29,8 +29,8 @@ import time
 from typing import Any
 
 from imagegen.emulator.faults import format_seconds
-from imagegen.emulator.openai_routes import SERVER_ERROR, body_error, openai_auth, openai_error
 from imagegen.emulator.wire import Request, Response, json_response, route
+from imagegen.providers.openai.emulator_routes import SERVER_ERROR, body_error, openai_auth, openai_error
 
 PROVIDERS = ("openai_chat",)
 FAULT_KINDS = {"openai_chat": ("latency", "rate_limit", "server_error")}

@@ -15,8 +15,9 @@ invalid request never consumes a safety fault).
 
 `BASIC_KINDS` apply to every provider; a routes module may list the kinds its providers understand in
 `FAULT_KINDS` (Bedrock adds model_not_ready, output_filter and model_error; Leonardo adds failed,
-nsfw and empty -- see `bedrock_routes` and `leonardo_routes`). Injecting a kind a provider does not
-understand is a ValueError; "*" accepts every kind, and each provider acts on those it understands.
+nsfw and empty -- see the `emulator_routes` modules of `imagegen.providers.bedrock` and `.leonardo`). Injecting a
+kind a provider does not understand is a ValueError; "*" accepts every kind, and each provider acts on those it
+understands.
 """
 
 from __future__ import annotations

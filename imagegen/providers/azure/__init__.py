@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from imagegen import pricing
-from imagegen.emulator import openai_routes
 from imagegen.providers.base import EMULATED_KEY, ProviderPackage, catalog_status, renamed
-from imagegen.providers.openai import actual
+from imagegen.providers.openai import emulator_routes
 from imagegen.providers.openai.catalog import AZURE
+from imagegen.providers.openai.pricing import actual, openai_family
 from imagegen.settings import get_settings
 
 RENAMES = {"size": "image_size"}
@@ -30,5 +29,5 @@ def endpoint() -> str:
     return get_settings().azure.endpoint or "(AZURE_OPENAI_ENDPOINT not set)"
 
 
-PACKAGE = ProviderPackage(AZURE, build_driver, pricing.openai_family, actual, credential_status, sdks=("openai",),
-                          endpoint=endpoint, check_options={"quality": "low"}, emulator=(openai_routes,))
+PACKAGE = ProviderPackage(AZURE, build_driver, openai_family, actual, credential_status, sdks=("openai",),
+                          endpoint=endpoint, check_options={"quality": "low"}, emulator=(emulator_routes,))

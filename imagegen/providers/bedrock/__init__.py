@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import inspect
 
-from imagegen import credentials, pricing
-from imagegen.emulator import bedrock_routes
+from imagegen import credentials
 from imagegen.errors import InvalidOptionsError
 from imagegen.providers.base import EMULATED_KEY, CredentialStatus, ProviderPackage, renamed
+from imagegen.providers.bedrock import emulator_routes
 from imagegen.providers.bedrock.catalog import BEDROCK, STABILITY_REGION
+from imagegen.providers.bedrock.pricing import bedrock as estimate
 from imagegen.settings import get_settings
 
 RENAMES = {"width": "image_width", "height": "image_height"}
@@ -75,5 +76,5 @@ def bedrock_endpoint() -> str:
     return custom or where
 
 
-PACKAGE = ProviderPackage(BEDROCK, build_driver, pricing.bedrock, credential_status=bedrock_status,
-                          sdks=("boto3", "botocore"), endpoint=bedrock_endpoint, emulator=(bedrock_routes,))
+PACKAGE = ProviderPackage(BEDROCK, build_driver, estimate, credential_status=bedrock_status,
+                          sdks=("boto3", "botocore"), endpoint=bedrock_endpoint, emulator=(emulator_routes,))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from imagegen.pricing import Estimate
 from imagegen.providers.base import ProviderPackage, renamed
 from imagegen.providers.local.catalog import LOCAL
+from imagegen.providers.local.pricing import estimate
 
 RENAMES = {"width": "image_width", "height": "image_height"}
 
@@ -13,10 +13,6 @@ def build_driver(spec, emulator_url: str | None = None):
     from imagegen.providers.local.driver import LocalImageGenerationDriver
 
     return LocalImageGenerationDriver(model=spec.model, **renamed(spec.set_options(), RENAMES))
-
-
-def estimate(model: str, options: dict) -> Estimate:
-    return Estimate(0.0, "free")
 
 
 PACKAGE = ProviderPackage(LOCAL, build_driver, estimate, needs_key=False, sdks=("pillow",),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from imagegen import pricing
-from imagegen.emulator import chat_routes, openai_routes
+from imagegen.emulator import chat_routes
 from imagegen.providers.base import EMULATED_KEY, ProviderPackage, renamed
+from imagegen.providers.openai import emulator_routes
 from imagegen.providers.openai.catalog import OPENAI
+from imagegen.providers.openai.pricing import actual, openai_family
 from imagegen.settings import get_settings
 
 RENAMES = {"size": "image_size"}
@@ -20,15 +21,9 @@ def build_driver(spec, emulator_url: str | None = None):
     return OpenAiImageGenerationDriver(model=spec.model, **kwargs)
 
 
-def actual(model: str, options: dict, meta: dict) -> pricing.Estimate | None:
-    """The measured cost when the response reports `usage` (OpenAI and Azure alike)."""
-    measured = pricing.usage_cost(model, meta.get("usage") or {})
-    return pricing.Estimate(measured, "usage") if measured is not None else None
-
-
 def endpoint() -> str:
     return get_settings().openai.base_url or "https://api.openai.com/v1"
 
 
-PACKAGE = ProviderPackage(OPENAI, build_driver, pricing.openai_family, actual, sdks=("openai",), endpoint=endpoint,
-                          check_options={"quality": "low"}, emulator=(openai_routes, chat_routes))
+PACKAGE = ProviderPackage(OPENAI, build_driver, openai_family, actual, sdks=("openai",), endpoint=endpoint,
+                          check_options={"quality": "low"}, emulator=(emulator_routes, chat_routes))
