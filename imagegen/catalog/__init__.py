@@ -99,7 +99,7 @@ def validate(provider_id: str, model_id: str, options: dict[str, Any], allow_ret
         warning = (f"Model '{model_id}' is not in the catalog: options were checked for type only and sent as "
                    f"given; the provider decides what it accepts.")
         return Validated(None, sent, dict(sent), [warning])
-    effective = {o.name: o.default for o in model.options if o.default is not None}
+    effective = model.defaults()
     effective.update(sent)
     if problem := cross_problem(model, effective, where):
         raise problem
@@ -129,7 +129,7 @@ def option_problems(provider_id: str, model_id: str, options: dict,
         sent, problems = check_options(provider, model, where, options or {})
         if problems or model is None:
             return problems
-        effective = {o.name: o.default for o in model.options if o.default is not None}
+        effective = model.defaults()
         effective.update(sent)
         problem = cross_problem(model, effective, where)
         return [problem] if problem else []

@@ -151,6 +151,10 @@ class Model:
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
+    def defaults(self) -> dict[str, Any]:
+        """The options the provider documents a default for, at that default."""
+        return {o.name: o.default for o in self.options if o.default is not None}
+
     @property
     def option_names(self) -> tuple[str, ...]:
         return tuple(o.name for o in self.options)

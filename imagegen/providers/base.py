@@ -62,6 +62,7 @@ class ProviderPackage:
       response reported, or None to fall back to the estimate;
     - `credential_status()`: where the credentials come from (default: the catalog's credentials);
     - `sdks`, `endpoint()`: what the Providers page shows; `check_options`: cheap options for its Check button;
+    - `first_page`: whether a new Compare page starts with a slot of this provider;
     - `emulator`: route modules (or objects) the emulator mounts, each with `PROVIDERS`, `ROUTES` and optionally
       `env_vars(url)`, `not_found(req)`, `FAULT_KINDS`, `URLS` (attribute name -> f(url)), `init_state(emu)`,
       `reset_state(emu)`.
@@ -77,6 +78,7 @@ class ProviderPackage:
     endpoint: Callable[[], str] = in_process
     check_options: dict[str, Any] = field(default_factory=dict)
     emulator: tuple[Any, ...] = ()
+    first_page: bool = False  # one of the Compare page's starting slots (with its default model)
 
     @property
     def id(self) -> str:

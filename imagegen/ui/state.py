@@ -12,14 +12,15 @@ from typing import Any
 
 import streamlit as st
 
-from imagegen import catalog
+from imagegen import catalog, providers
 from imagegen.rules import Ruleset
 from imagegen.slots import SlotSpec
 
 PREFIX = "cmp."
-# (provider, model) of the first page: each provider's default model, which the catalog keeps active.
-DEFAULT_SLOTS = tuple((provider, catalog.get_provider(provider).default_model)
-                      for provider in ("local", "openai", "bedrock", "leonardo"))
+# (provider, model) of the first page: the providers whose package asks for a starting slot, in registry order,
+# each on its default model (which the catalog keeps active).
+DEFAULT_SLOTS = tuple((package.id, package.provider.default_model) for package in providers.all_packages().values()
+                      if package.first_page)
 DEFAULT_PROMPT = "a red fox in a green forest at sunset"
 
 
@@ -61,7 +62,7 @@ def slot_ids() -> list[int]:
     return list(st.session_state[f"{PREFIX}slot_ids"])
 
 
-def add_slot(provider: str = "local", model: str | None = None) -> int:
+def add_slot(provider: str = DEFAULT_SLOTS[0][0], model: str | None = None) -> int:
     sid = new_id()
     st.session_state[provider_key(sid)] = provider
     st.session_state[model_key(sid)] = model or catalog.get_provider(provider).default_model

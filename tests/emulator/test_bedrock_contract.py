@@ -18,10 +18,6 @@ MODELS = PROVIDER.models
 NOT_A_CHOICE = "not-a-choice"
 
 
-def defaults(model: catalog.Model) -> dict:
-    return {o.name: o.default for o in model.options if o.default is not None}
-
-
 def body(model: catalog.Model, options: dict) -> dict:
     driver = AmazonBedrockImageGenerationDriver(model=model.id, image_generation_model_driver=model_driver_for(
         model.id)(), allow_retired=True)
@@ -66,21 +62,21 @@ def test_every_catalog_model_is_served_by_the_emulator():
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
 def test_defaults_pass_both(model):
-    options = defaults(model)
+    options = model.defaults()
     assert catalog_accepts(model, options)
     assert emulator_accepts(model, options), body(model, options)
 
 
 @pytest.mark.parametrize("model,name,value", choices(), ids=lambda v: getattr(v, "id", str(v)))
 def test_each_declared_choice_passes_both(model, name, value):
-    options = {**defaults(model), name: value}
+    options = {**model.defaults(), name: value}
     assert catalog_accepts(model, options)
     assert emulator_accepts(model, options), body(model, options)
 
 
 @pytest.mark.parametrize("model,name,value", rejected(), ids=lambda v: getattr(v, "id", str(v)))
 def test_what_the_catalog_rejects_the_emulator_rejects(model, name, value):
-    options = {**defaults(model), name: value}
+    options = {**model.defaults(), name: value}
     assert not catalog_accepts(model, options)
     assert not emulator_accepts(model, options), body(model, options)
 
@@ -92,7 +88,7 @@ def test_what_the_catalog_rejects_the_emulator_rejects(model, name, value):
 ])
 def test_edges_pass_both(model_id, options):
     model = PROVIDER.model(model_id)
-    options = {**defaults(model), **options}
+    options = {**model.defaults(), **options}
     assert catalog_accepts(model, options) and emulator_accepts(model, options)
 
 
@@ -105,7 +101,7 @@ def test_edges_pass_both(model_id, options):
 ])
 def test_cross_field_rules_agree(model_id, options):
     model = PROVIDER.model(model_id)
-    options = {**defaults(model), **options}
+    options = {**model.defaults(), **options}
     assert not catalog_accepts(model, options) and not emulator_accepts(model, options)
 
 

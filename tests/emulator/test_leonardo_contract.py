@@ -19,10 +19,6 @@ MODELS = PROVIDER.models
 NOT_A_CHOICE = "not-a-choice"
 
 
-def defaults(model: catalog.Model) -> dict:
-    return {o.name: o.default for o in model.options if o.default is not None}
-
-
 def body(model: catalog.Model, options: dict) -> dict:
     driver = LeonardoImageGenerationDriver(model=model.id)
     return driver.build_request(["a red fox"], ["blurry"], catalog.Validated(model, dict(options),
@@ -66,14 +62,14 @@ def test_the_emulator_knows_every_catalog_model_and_which_are_native():
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.label)
 def test_defaults_pass_both(model):
-    options = defaults(model)
+    options = model.defaults()
     assert catalog_accepts(model, options)
     assert emulator_accepts(model, options), body(model, options)
 
 
 @pytest.mark.parametrize("model,name,value", choices(), ids=lambda v: getattr(v, "label", str(v)))
 def test_each_declared_choice_passes_both(model, name, value):
-    options = {**defaults(model), name: value}
+    options = {**model.defaults(), name: value}
     if not catalog_accepts(model, options):
         options["alchemy"] = True  # preset styles other than LEONARDO / NONE need alchemy
     assert catalog_accepts(model, options)
@@ -82,7 +78,7 @@ def test_each_declared_choice_passes_both(model, name, value):
 
 @pytest.mark.parametrize("model,name,value", rejected(), ids=lambda v: getattr(v, "label", str(v)))
 def test_what_the_catalog_rejects_the_emulator_rejects(model, name, value):
-    options = {**defaults(model), name: value}
+    options = {**model.defaults(), name: value}
     assert not catalog_accepts(model, options)
     assert not emulator_accepts(model, options), body(model, options)
 
@@ -107,7 +103,7 @@ KINO_XL = "aa77f04e-3eec-4034-9c07-d0f619684628"
 ])
 def test_cross_field_rules_agree(model_id, options, ok):
     model = PROVIDER.model(model_id)
-    options = {**defaults(model), **options}
+    options = {**model.defaults(), **options}
     assert catalog_accepts(model, options) is ok
     assert emulator_accepts(model, options) is ok, body(model, options)
 
@@ -117,7 +113,7 @@ def test_cross_field_rules_agree(model_id, options, ok):
 def test_fields_a_model_does_not_take_are_refused_by_both(field, model_id):
     model = PROVIDER.model(model_id)
     value = {"preset_style": "NONE", "contrast": 3.5}.get(field, True)
-    options = {**defaults(model), field: value}
+    options = {**model.defaults(), field: value}
     assert not catalog_accepts(model, options)
     sent = {**options}
     driver = LeonardoImageGenerationDriver(model=model_id)

@@ -56,12 +56,8 @@ def fast_emulator(emulator, monkeypatch):
     return emulator
 
 
-def defaults(model: catalog.Model) -> dict:
-    return {o.name: o.default for o in model.options if o.default is not None}
-
-
 def with_needs(model: catalog.Model, name: str, value) -> dict:
-    return {**defaults(model), **NEEDS.get(name, {}), name: value}
+    return {**model.defaults(), **NEEDS.get(name, {}), name: value}
 
 
 def declared(model: catalog.Model) -> list[tuple[str, object]]:
@@ -116,7 +112,7 @@ def test_cases_cover_both_providers_and_every_current_model():
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_defaults_and_each_declared_choice_pass_both(case, fast_emulator):
     provider_id, model = case
-    options_list = [defaults(model)] + [with_needs(model, name, value) for name, value in declared(model)]
+    options_list = [model.defaults()] + [with_needs(model, name, value) for name, value in declared(model)]
     failures = []
     for options in options_list:
         assert not catalog.option_problems(provider_id, model.id, options), options

@@ -77,4 +77,5 @@ def bedrock_endpoint() -> str:
 
 
 PACKAGE = ProviderPackage(BEDROCK, build_driver, estimate, credential_status=bedrock_status,
-                          sdks=("boto3", "botocore"), endpoint=bedrock_endpoint, emulator=(emulator_routes,))
+                          sdks=("boto3", "botocore"), endpoint=bedrock_endpoint, emulator=(emulator_routes,),
+                          first_page=True)

@@ -27,4 +27,4 @@ def endpoint() -> str:
 
 
 PACKAGE = ProviderPackage(LEONARDO, build_driver, estimate, actual, sdks=("requests",), endpoint=endpoint,
-                          check_options={"width": 256, "height": 256}, emulator=(emulator_routes,))
+                          check_options={"width": 256, "height": 256}, emulator=(emulator_routes,), first_page=True)

@@ -15,5 +15,5 @@ def build_driver(spec, emulator_url: str | None = None):
     return LocalImageGenerationDriver(model=spec.model, **renamed(spec.set_options(), RENAMES))
 
 
-PACKAGE = ProviderPackage(LOCAL, build_driver, estimate, needs_key=False, sdks=("pillow",),
+PACKAGE = ProviderPackage(LOCAL, build_driver, estimate, needs_key=False, first_page=True, sdks=("pillow",),
                           check_options={"width": 256, "height": 256})

@@ -26,4 +26,4 @@ def endpoint() -> str:
 
 
 PACKAGE = ProviderPackage(OPENAI, build_driver, openai_family, actual, sdks=("openai",), endpoint=endpoint,
-                          check_options={"quality": "low"}, emulator=(emulator_routes, chat_routes))
+                          check_options={"quality": "low"}, emulator=(emulator_routes, chat_routes), first_page=True)
